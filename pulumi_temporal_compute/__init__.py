@@ -1,0 +1,1 @@
+"""Temporal serverless workers as a Pulumi stack."""
