@@ -1,0 +1,31 @@
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from typing import ClassVar as _ClassVar
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class WorkerDeploymentVersionStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    WORKER_DEPLOYMENT_VERSION_STATUS_UNSPECIFIED: _ClassVar[WorkerDeploymentVersionStatus]
+    WORKER_DEPLOYMENT_VERSION_STATUS_INACTIVE: _ClassVar[WorkerDeploymentVersionStatus]
+    WORKER_DEPLOYMENT_VERSION_STATUS_CURRENT: _ClassVar[WorkerDeploymentVersionStatus]
+    WORKER_DEPLOYMENT_VERSION_STATUS_RAMPING: _ClassVar[WorkerDeploymentVersionStatus]
+    WORKER_DEPLOYMENT_VERSION_STATUS_DRAINING: _ClassVar[WorkerDeploymentVersionStatus]
+    WORKER_DEPLOYMENT_VERSION_STATUS_DRAINED: _ClassVar[WorkerDeploymentVersionStatus]
+    WORKER_DEPLOYMENT_VERSION_STATUS_CREATED: _ClassVar[WorkerDeploymentVersionStatus]
+
+class VersionDrainageStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VERSION_DRAINAGE_STATUS_UNSPECIFIED: _ClassVar[VersionDrainageStatus]
+    VERSION_DRAINAGE_STATUS_DRAINING: _ClassVar[VersionDrainageStatus]
+    VERSION_DRAINAGE_STATUS_DRAINED: _ClassVar[VersionDrainageStatus]
+WORKER_DEPLOYMENT_VERSION_STATUS_UNSPECIFIED: WorkerDeploymentVersionStatus
+WORKER_DEPLOYMENT_VERSION_STATUS_INACTIVE: WorkerDeploymentVersionStatus
+WORKER_DEPLOYMENT_VERSION_STATUS_CURRENT: WorkerDeploymentVersionStatus
+WORKER_DEPLOYMENT_VERSION_STATUS_RAMPING: WorkerDeploymentVersionStatus
+WORKER_DEPLOYMENT_VERSION_STATUS_DRAINING: WorkerDeploymentVersionStatus
+WORKER_DEPLOYMENT_VERSION_STATUS_DRAINED: WorkerDeploymentVersionStatus
+WORKER_DEPLOYMENT_VERSION_STATUS_CREATED: WorkerDeploymentVersionStatus
+VERSION_DRAINAGE_STATUS_UNSPECIFIED: VersionDrainageStatus
+VERSION_DRAINAGE_STATUS_DRAINING: VersionDrainageStatus
+VERSION_DRAINAGE_STATUS_DRAINED: VersionDrainageStatus
