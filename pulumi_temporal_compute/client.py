@@ -1,0 +1,414 @@
+"""A small client for the Worker Deployment RPCs of Temporal's WorkflowService.
+
+It knows nothing of Pulumi. Channels are created per client and closed with
+it, so nothing here ends up in a pickled provider.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import grpc
+
+from pulumi_temporal_compute import model
+from pulumi_temporal_compute._proto.temporal.api.common.v1 import message_pb2 as common_pb2
+from pulumi_temporal_compute._proto.temporal.api.compute.v1 import config_pb2
+from pulumi_temporal_compute._proto.temporal.api.deployment.v1 import (
+    message_pb2 as deployment_pb2,
+)
+from pulumi_temporal_compute._proto.temporal.api.enums.v1 import task_queue_pb2
+from pulumi_temporal_compute._proto.temporal.api.workflowservice.v1 import (
+    request_response_pb2 as rr,
+)
+from pulumi_temporal_compute._proto.temporal.api.workflowservice.v1 import service_pb2_grpc
+from pulumi_temporal_compute.connection import ConnectionSettings
+from pulumi_temporal_compute.errors import (
+    NamespaceNotFoundError,
+    NotFoundError,
+    TemporalComputeError,
+    translate,
+)
+
+# Transport retries are gRPC's own (service config retry policy): the same request,
+# request id included, is sent again on UNAVAILABLE or RESOURCE_EXHAUSTED, with
+# exponential backoff. Five attempts with backoff capped at 4 s bound the wait to
+# about 10 s per call on top of each attempt's own deadline.
+_SERVICE_CONFIG = {
+    "methodConfig": [
+        {
+            "name": [{"service": "temporal.api.workflowservice.v1.WorkflowService"}],
+            "retryPolicy": {
+                "maxAttempts": 5,
+                "initialBackoff": "0.5s",
+                "maxBackoff": "4s",
+                "backoffMultiplier": 2,
+                "retryableStatusCodes": ["UNAVAILABLE", "RESOURCE_EXHAUSTED"],
+            },
+        }
+    ]
+}
+
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+_TASK_QUEUE_TYPE_TO_ENUM = {
+    "workflow": task_queue_pb2.TASK_QUEUE_TYPE_WORKFLOW,
+    "activity": task_queue_pb2.TASK_QUEUE_TYPE_ACTIVITY,
+    "nexus": task_queue_pb2.TASK_QUEUE_TYPE_NEXUS,
+}
+_ENUM_TO_TASK_QUEUE_TYPE = {value: name for name, value in _TASK_QUEUE_TYPE_TO_ENUM.items()}
+
+# The request ids this package sends are UUIDv5 values in its own name space, so the
+# same operation on the same inputs always carries the same id and a retry is a no-op.
+_REQUEST_ID_NAMESPACE = uuid.UUID("8f0f6b52-1c35-4b55-9f5b-2b8d2f7e4a11")
+
+
+def request_id(*parts: str | bytes) -> str:
+    """Derive a stable request id from the parts that identify one operation."""
+
+    digest = b"\x00".join(p.encode() if isinstance(p, str) else p for p in parts)
+    return str(uuid.uuid5(_REQUEST_ID_NAMESPACE, digest.hex()))
+
+
+def encode_payload(document: Mapping[str, Any]) -> common_pb2.Payload:
+    """Encode a details document as the SDKs' default converter does (json/plain)."""
+
+    payload = common_pb2.Payload(data=model.canonical_json(document))
+    payload.metadata["encoding"] = b"json/plain"
+    return payload
+
+
+def decode_payload(payload: common_pb2.Payload) -> dict[str, Any]:
+    """Decode a json/plain details payload; an empty payload is an empty document."""
+
+    if not payload.data:
+        return {}
+    encoding = payload.metadata.get("encoding", b"json/plain")
+    if encoding != b"json/plain":
+        raise TemporalComputeError(
+            f"the server returned provider details encoded as {encoding.decode(errors='replace')!r}; "
+            "only json/plain is supported"
+        )
+    document = json.loads(payload.data)
+    if not isinstance(document, dict):
+        raise TemporalComputeError("the server returned provider details that are not a JSON object")
+    return document
+
+
+def group_to_proto(encoded: model.EncodedGroup) -> config_pb2.ComputeConfigScalingGroup:
+    group = config_pb2.ComputeConfigScalingGroup()
+    group.task_queue_types.extend(_TASK_QUEUE_TYPE_TO_ENUM[t] for t in encoded.task_queue_types)
+    group.provider.type = encoded.provider_type
+    group.provider.details.CopyFrom(encode_payload(encoded.provider_details))
+    if encoded.nexus_endpoint:
+        group.provider.nexus_endpoint = encoded.nexus_endpoint
+    group.scaler.type = encoded.scaler_type
+    if encoded.scaler_details:
+        group.scaler.details.CopyFrom(encode_payload(encoded.scaler_details))
+    return group
+
+
+def group_from_proto(group: config_pb2.ComputeConfigScalingGroup) -> model.EncodedGroup:
+    scaler_details = decode_payload(group.scaler.details) if group.HasField("scaler") else {}
+    return model.EncodedGroup(
+        task_queue_types=tuple(
+            _ENUM_TO_TASK_QUEUE_TYPE.get(t, str(t)) for t in group.task_queue_types
+        ),
+        provider_type=group.provider.type,
+        provider_details=decode_payload(group.provider.details),
+        nexus_endpoint=group.provider.nexus_endpoint,
+        scaler_type=group.scaler.type,
+        scaler_details=scaler_details or None,
+    )
+
+
+@dataclass(frozen=True)
+class GroupUpdate:
+    """One scaling group to add or change, with the field paths that changed."""
+
+    group: model.EncodedGroup
+    paths: tuple[str, ...]  # empty for a new group: the server ignores the mask then
+
+
+@dataclass(frozen=True)
+class VersionState:
+    """What the server reports about one Worker Deployment Version."""
+
+    groups: dict[str, model.EncodedGroup]
+    status: int
+    is_current: bool
+    is_ramping: bool
+    task_queues: tuple[str, ...]
+
+
+def _version(deployment_name: str, build_id: str) -> deployment_pb2.WorkerDeploymentVersion:
+    return deployment_pb2.WorkerDeploymentVersion(deployment_name=deployment_name, build_id=build_id)
+
+
+class _ApiKeyAuth(grpc.AuthMetadataPlugin):
+    def __init__(self, api_key: str) -> None:
+        self._header = f"Bearer {api_key}"
+
+    def __call__(
+        self, context: grpc.AuthMetadataContext, callback: grpc.AuthMetadataPluginCallback
+    ) -> None:
+        callback((("authorization", self._header),), None)
+
+
+class TemporalClient:
+    """Calls Temporal's WorkflowService with one connection's settings.
+
+    Use it as a context manager; the channel is closed on exit.
+    """
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        secrets: Sequence[str] = (),
+    ) -> None:
+        self.settings = settings
+        self.timeout = timeout
+        # Values never to repeat in a message, even if the server echoes them.
+        self._secrets = [s for s in (*secrets, settings.api_key or "") if s]
+        self._channel = self._open_channel()
+        self._stub = service_pb2_grpc.WorkflowServiceStub(self._channel)
+
+    def _open_channel(self) -> grpc.Channel:
+        settings = self.settings
+        options: list[tuple[str, Any]] = [
+            ("grpc.service_config", json.dumps(_SERVICE_CONFIG)),
+            ("grpc.enable_retries", 1),
+        ]
+        if settings.tls is None:
+            if settings.api_key:
+                # Sending an API key in the clear is only sensible to a local test server.
+                # gRPC refuses call credentials on an insecure channel, so the key goes in
+                # each call's metadata instead (see _metadata).
+                pass
+            return grpc.insecure_channel(settings.address, options=options)
+
+        tls = settings.tls
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=tls.server_ca_cert,
+            private_key=tls.client_key,
+            certificate_chain=tls.client_cert,
+        )
+        if settings.api_key:
+            credentials = grpc.composite_channel_credentials(
+                credentials, grpc.metadata_call_credentials(_ApiKeyAuth(settings.api_key))
+            )
+        if tls.server_name:
+            options.append(("grpc.ssl_target_name_override", tls.server_name))
+        return grpc.secure_channel(settings.address, credentials, options=options)
+
+    def _metadata(self) -> list[tuple[str, str]]:
+        metadata = [("temporal-namespace", self.settings.namespace)]
+        if self.settings.api_key and self.settings.tls is None:
+            metadata.append(("authorization", f"Bearer {self.settings.api_key}"))
+        return metadata
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> TemporalClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def redact(self, text: str) -> str:
+        """Replace every known secret value in a text with [secret]."""
+
+        for secret in self._secrets:
+            text = text.replace(secret, "[secret]")
+        return text
+
+    def _call(self, method: str, request: Any, action: str, timeout: float | None = None) -> Any:
+        rpc = getattr(self._stub, method)
+        try:
+            return rpc(request, timeout=timeout or self.timeout, metadata=self._metadata())
+        except grpc.RpcError as error:
+            translated = translate(
+                error, action=action, address=self.settings.address, namespace=self.settings.namespace
+            )
+            raise type(translated)(self.redact(str(translated)), translated.code) from None
+
+    # --- the RPCs ------------------------------------------------------------------------------
+
+    def get_system_info(self) -> rr.GetSystemInfoResponse:
+        return self._call("GetSystemInfo", rr.GetSystemInfoRequest(), "get the server's capabilities")
+
+    def describe_namespace(self) -> None:
+        self._call(
+            "DescribeNamespace",
+            rr.DescribeNamespaceRequest(namespace=self.settings.namespace),
+            f"describe namespace {self.settings.namespace}",
+        )
+
+    def deployment_exists(self, deployment_name: str) -> bool:
+        try:
+            self._call(
+                "DescribeWorkerDeployment",
+                rr.DescribeWorkerDeploymentRequest(
+                    namespace=self.settings.namespace, deployment_name=deployment_name
+                ),
+                f"describe Worker Deployment {deployment_name}",
+            )
+        except NamespaceNotFoundError:
+            raise
+        except NotFoundError:
+            return False
+        return True
+
+    def create_deployment(self, deployment_name: str, request_id_: str) -> None:
+        self._call(
+            "CreateWorkerDeployment",
+            rr.CreateWorkerDeploymentRequest(
+                namespace=self.settings.namespace,
+                deployment_name=deployment_name,
+                identity=self.settings.identity,
+                request_id=request_id_,
+            ),
+            f"create Worker Deployment {deployment_name}",
+        )
+
+    def delete_deployment(self, deployment_name: str) -> None:
+        self._call(
+            "DeleteWorkerDeployment",
+            rr.DeleteWorkerDeploymentRequest(
+                namespace=self.settings.namespace,
+                deployment_name=deployment_name,
+                identity=self.settings.identity,
+            ),
+            f"delete Worker Deployment {deployment_name}",
+        )
+
+    def create_version(
+        self,
+        deployment_name: str,
+        build_id: str,
+        groups: Mapping[str, model.EncodedGroup],
+        request_id_: str,
+    ) -> None:
+        request = rr.CreateWorkerDeploymentVersionRequest(
+            namespace=self.settings.namespace,
+            deployment_version=_version(deployment_name, build_id),
+            identity=self.settings.identity,
+            request_id=request_id_,
+        )
+        for name, group in groups.items():
+            request.compute_config.scaling_groups[name].CopyFrom(group_to_proto(group))
+        self._call(
+            "CreateWorkerDeploymentVersion",
+            request,
+            f"create Worker Deployment Version {deployment_name}/{build_id}",
+        )
+
+    def describe_version(self, deployment_name: str, build_id: str) -> VersionState:
+        response = self._call(
+            "DescribeWorkerDeploymentVersion",
+            rr.DescribeWorkerDeploymentVersionRequest(
+                namespace=self.settings.namespace,
+                deployment_version=_version(deployment_name, build_id),
+            ),
+            f"describe Worker Deployment Version {deployment_name}/{build_id}",
+        )
+        info = response.worker_deployment_version_info
+        groups = {
+            name: group_from_proto(group)
+            for name, group in sorted(info.compute_config.scaling_groups.items())
+        }
+        return VersionState(
+            groups=groups,
+            status=info.status,
+            is_current=info.HasField("current_since_time"),
+            is_ramping=info.HasField("ramping_since_time"),
+            task_queues=tuple(sorted({q.name for q in response.version_task_queues})),
+        )
+
+    def _update_request(
+        self,
+        request_type: type,
+        deployment_name: str,
+        build_id: str,
+        upserts: Mapping[str, GroupUpdate],
+        removals: Iterable[str],
+    ) -> Any:
+        request = request_type(
+            namespace=self.settings.namespace,
+            deployment_version=_version(deployment_name, build_id),
+            identity=self.settings.identity,
+        )
+        for name, update in upserts.items():
+            entry = request.compute_config_scaling_groups[name]
+            entry.scaling_group.CopyFrom(group_to_proto(update.group))
+            entry.update_mask.paths.extend(update.paths)
+        request.remove_compute_config_scaling_groups.extend(sorted(removals))
+        return request
+
+    def update_compute_config(
+        self,
+        deployment_name: str,
+        build_id: str,
+        upserts: Mapping[str, GroupUpdate],
+        removals: Iterable[str],
+        request_id_: str,
+    ) -> None:
+        request = self._update_request(
+            rr.UpdateWorkerDeploymentVersionComputeConfigRequest,
+            deployment_name,
+            build_id,
+            upserts,
+            removals,
+        )
+        request.request_id = request_id_
+        self._call(
+            "UpdateWorkerDeploymentVersionComputeConfig",
+            request,
+            f"update the compute config of Worker Deployment Version {deployment_name}/{build_id}",
+        )
+
+    def validate_compute_config(
+        self,
+        deployment_name: str,
+        build_id: str,
+        upserts: Mapping[str, GroupUpdate],
+        removals: Iterable[str] = (),
+        timeout: float | None = None,
+    ) -> None:
+        request = self._update_request(
+            rr.ValidateWorkerDeploymentVersionComputeConfigRequest,
+            deployment_name,
+            build_id,
+            upserts,
+            removals,
+        )
+        self._call(
+            "ValidateWorkerDeploymentVersionComputeConfig",
+            request,
+            f"validate the compute config of Worker Deployment Version {deployment_name}/{build_id}",
+            timeout=timeout,
+        )
+
+    def delete_version(self, deployment_name: str, build_id: str, *, skip_drainage: bool) -> None:
+        self._call(
+            "DeleteWorkerDeploymentVersion",
+            rr.DeleteWorkerDeploymentVersionRequest(
+                namespace=self.settings.namespace,
+                deployment_version=_version(deployment_name, build_id),
+                skip_drainage=skip_drainage,
+                identity=self.settings.identity,
+            ),
+            f"delete Worker Deployment Version {deployment_name}/{build_id}",
+        )

@@ -1,0 +1,508 @@
+"""The compute configuration of a Worker Deployment Version, as plain values.
+
+This module knows neither gRPC nor Pulumi. It defines the shape of the
+resource's inputs, checks them with the same rules the Temporal server applies
+(and a few stricter ones that catch mistakes before anything is sent), and
+converts them to and from the JSON documents the server stores as provider and
+scaler details.
+
+Inputs are plain dictionaries because that is what Pulumi hands a dynamic
+provider. Their normalized form, produced by :func:`normalize_inputs`, is::
+
+    {
+        "namespace": "default",              # "" means: from config or env
+        "deployment_name": "orders",
+        "build_id": "v1",
+        "scaling_groups": {
+            "default": {
+                "task_queue_types": [],      # empty: every type no group claims
+                "provider": {
+                    "type": "aws-lambda",
+                    "function_arn": "arn:aws:lambda:...",
+                    "role_arn": "arn:aws:iam::...:role/...",
+                    "nexus_endpoint": "",
+                },
+                "scaler": {"type": "no-sync"},
+            },
+        },
+        "external_id": "...",                # secret; used by aws-lambda groups
+    }
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+AWS_LAMBDA = "aws-lambda"
+GCP_CLOUD_RUN = "gcp-cloud-run"
+NO_SYNC = "no-sync"
+RATE_BASED = "rate-based"
+
+DEFAULT_SCALING_GROUP = "default"
+
+TASK_QUEUE_TYPES = ("workflow", "activity", "nexus")
+
+# Temporal's own limit on deployment names and build IDs is 255 bytes
+# (frontend.maxIDLengthLimit on a default server).
+MAX_NAME_LENGTH = 255
+
+# IAM's rules for the sts:ExternalId value of AssumeRole.
+EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9_+=,.@-]{2,1224}$")
+EXTERNAL_ID_MIN_LENGTH = 5
+EXTERNAL_ID_MAX_LENGTH = 45
+EXTERNAL_ID_CHARACTERS = re.compile(r"^[A-Za-z0-9_+=,.@-]*$")
+
+# arn:aws:lambda:us-east-1:123456789012:function:name[:qualifier]
+LAMBDA_ARN_PATTERN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):lambda:(?P<region>[a-z]{2}(-gov)?-[a-z]+-\d):"
+    r"(?P<account>\d{12}):function:(?P<name>[A-Za-z0-9_-]{1,64})"
+    r"(:(?P<qualifier>\$LATEST|[A-Za-z0-9_-]{1,128}))?$"
+)
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+# arn:aws:iam::123456789012:role/path/name
+ROLE_ARN_PATTERN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):"
+    r"role/(?P<path>([\x21-\x7e]+/)*)?(?P<name>[A-Za-z0-9+=,.@_-]{1,64})$"
+)
+DEPLOYMENT_NAME_FORBIDDEN = re.compile(r"[/\s]")
+SCALING_GROUP_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that failed validation: the property path and what to do."""
+
+    property: str
+    reason: str
+
+
+class InputError(ValueError):
+    """Raised when inputs fail validation; carries every failure."""
+
+    def __init__(self, failures: list[Failure]) -> None:
+        self.failures = failures
+        lines = [f"{f.property}: {f.reason}" for f in failures]
+        super().__init__("invalid inputs:\n  " + "\n  ".join(lines))
+
+
+def is_unknown(value: Any) -> bool:
+    """Tell whether a value is not yet known (a preview of a value from another resource)."""
+
+    # pulumi.output.Unknown is the runtime type; matching on the class name keeps this module
+    # free of a Pulumi import, so its rules stay testable with plain values.
+    return type(value).__name__ == "Unknown"
+
+
+def contains_unknown(value: Any) -> bool:
+    """Tell whether a value or anything nested in it is not yet known."""
+
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def lambda_arn_parts(arn: str) -> dict[str, str] | None:
+    """Split a Lambda function ARN into partition, region, account, name and qualifier."""
+
+    match = LAMBDA_ARN_PATTERN.match(arn)
+    if match is None:
+        return None
+    return {key: value or "" for key, value in match.groupdict().items()}
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def _check_name(value: Any, prop: str, what: str, failures: list[Failure]) -> None:
+    if is_unknown(value):
+        return
+    if not isinstance(value, str) or value == "":
+        failures.append(Failure(prop, f"{what} is required: set `{prop}` to a non-empty string."))
+        return
+    if len(value.encode()) > MAX_NAME_LENGTH:
+        failures.append(
+            Failure(
+                prop,
+                f"{what} is {len(value.encode())} bytes long, over Temporal's limit of "
+                f"{MAX_NAME_LENGTH}: use a shorter `{prop}`.",
+            )
+        )
+    if DEPLOYMENT_NAME_FORBIDDEN.search(value):
+        failures.append(
+            Failure(prop, f"{what} {value!r} contains '/' or whitespace: remove them from `{prop}`.")
+        )
+
+
+def check_external_id(value: Any, prop: str, failures: list[Failure]) -> None:
+    """Check an external ID without ever putting its value in a message."""
+
+    if is_unknown(value):
+        return
+    if not isinstance(value, str) or value == "":
+        failures.append(
+            Failure(
+                prop,
+                "the external ID is required for an aws-lambda provider: set `external_id` to the "
+                "value the invoke role's trust policy requires in its sts:ExternalId condition.",
+            )
+        )
+        return
+    if not EXTERNAL_ID_MIN_LENGTH <= len(value) <= EXTERNAL_ID_MAX_LENGTH:
+        failures.append(
+            Failure(
+                prop,
+                f"the external ID is {len(value)} characters long; it must be "
+                f"{EXTERNAL_ID_MIN_LENGTH} to {EXTERNAL_ID_MAX_LENGTH} characters.",
+            )
+        )
+    if not EXTERNAL_ID_CHARACTERS.match(value):
+        failures.append(
+            Failure(
+                prop,
+                "the external ID contains characters IAM does not allow; use only letters, "
+                "digits and _+=,.@-",
+            )
+        )
+
+
+def check_lambda_arn(value: Any, prop: str, failures: list[Failure]) -> None:
+    """Check that a value is a Lambda function ARN whose region is a real region name."""
+
+    if is_unknown(value):
+        return
+    if not isinstance(value, str) or value == "":
+        failures.append(
+            Failure(
+                prop,
+                "the Lambda function ARN is required: set it to "
+                "arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>].",
+            )
+        )
+        return
+    if lambda_arn_parts(value) is not None:
+        return
+
+    pieces = value.split(":")
+    if len(pieces) < 6 or pieces[0] != "arn":
+        reason = "is not an ARN"
+    elif pieces[1] not in ("aws", "aws-cn", "aws-us-gov"):
+        reason = f"has the unknown partition {pieces[1]!r} (expected aws, aws-cn or aws-us-gov)"
+    elif pieces[2] != "lambda":
+        reason = f"names the service {pieces[2]!r}, not lambda"
+    elif not REGION_PATTERN.match(pieces[3]):
+        reason = f"has {pieces[3]!r} where a region such as us-east-1 belongs"
+    elif not re.fullmatch(r"\d{12}", pieces[4]):
+        reason = f"has {pieces[4]!r} where a 12-digit account ID belongs"
+    elif pieces[5] != "function":
+        reason = f"names a {pieces[5]!r}, not a function"
+    else:
+        reason = "has an invalid function name or qualifier"
+    failures.append(
+        Failure(
+            prop,
+            f"{value!r} {reason}: use arn:aws:lambda:<region>:<account>:function:<name>"
+            "[:<version or alias>].",
+        )
+    )
+
+
+def check_role_arn(value: Any, prop: str, failures: list[Failure]) -> None:
+    """Check that a value is an IAM role ARN."""
+
+    if is_unknown(value):
+        return
+    if not isinstance(value, str) or value == "":
+        failures.append(
+            Failure(
+                prop,
+                "the IAM role ARN is required for an aws-lambda provider: set it to the role "
+                "Temporal assumes to invoke the function (arn:aws:iam::<account>:role/<name>).",
+            )
+        )
+        return
+    if ROLE_ARN_PATTERN.match(value):
+        return
+    pieces = value.split(":")
+    if len(pieces) >= 6 and pieces[2] == "iam" and not pieces[5].startswith("role/"):
+        kind = pieces[5].split("/", 1)[0]
+        reason = f"is an IAM {kind}, not a role"
+    elif len(pieces) >= 3 and pieces[0] == "arn" and pieces[2] != "iam":
+        reason = f"names the service {pieces[2]!r}, not iam"
+    else:
+        reason = "is not an IAM role ARN"
+    failures.append(
+        Failure(prop, f"{value!r} {reason}: use arn:aws:iam::<account>:role/<name>.")
+    )
+
+
+def _check_provider(
+    provider: Any, prop: str, external_id: Any, failures: list[Failure]
+) -> None:
+    if is_unknown(provider):
+        return
+    if not isinstance(provider, Mapping):
+        failures.append(Failure(prop, "the compute provider is required and must be an object."))
+        return
+    provider_type = provider.get("type")
+    if is_unknown(provider_type):
+        return
+    if provider_type != AWS_LAMBDA:
+        failures.append(
+            Failure(
+                f"{prop}.type",
+                f"the provider type {provider_type!r} is not supported by this resource; "
+                f"use {AWS_LAMBDA!r}.",
+            )
+        )
+        return
+
+    check_lambda_arn(provider.get("function_arn"), f"{prop}.function_arn", failures)
+    check_role_arn(provider.get("role_arn"), f"{prop}.role_arn", failures)
+    check_external_id(external_id, "external_id", failures)
+
+    nexus_endpoint = provider.get("nexus_endpoint", "")
+    if not is_unknown(nexus_endpoint) and not isinstance(nexus_endpoint, str):
+        failures.append(Failure(f"{prop}.nexus_endpoint", "must be a string."))
+
+
+def _check_scaler(scaler: Any, prop: str, failures: list[Failure]) -> None:
+    if is_unknown(scaler):
+        return
+    if not isinstance(scaler, Mapping):
+        failures.append(Failure(prop, "the scaler must be an object such as {'type': 'no-sync'}."))
+        return
+    scaler_type = scaler.get("type")
+    if is_unknown(scaler_type):
+        return
+    if scaler_type != NO_SYNC:
+        failures.append(
+            Failure(
+                f"{prop}.type",
+                f"the scaler type {scaler_type!r} is not supported with aws-lambda; use {NO_SYNC!r}.",
+            )
+        )
+    extra = sorted(set(scaler) - {"type"})
+    if extra:
+        failures.append(
+            Failure(prop, f"the {NO_SYNC} scaler takes no settings; remove {', '.join(extra)}.")
+        )
+
+
+def _check_task_queue_types(value: Any, prop: str, failures: list[Failure]) -> None:
+    if is_unknown(value):
+        return
+    if not isinstance(value, list | tuple):
+        failures.append(Failure(prop, "must be a list of task queue types."))
+        return
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        if is_unknown(item):
+            continue
+        if item not in TASK_QUEUE_TYPES:
+            failures.append(
+                Failure(
+                    f"{prop}[{index}]",
+                    f"{item!r} is not a task queue type; use one of {', '.join(TASK_QUEUE_TYPES)}.",
+                )
+            )
+        elif item in seen:
+            failures.append(Failure(f"{prop}[{index}]", f"{item!r} is listed twice."))
+        seen.add(str(item))
+
+
+def validate_inputs(inputs: Mapping[str, Any]) -> list[Failure]:
+    """Return every problem with the normalized inputs; unknown values pass."""
+
+    failures: list[Failure] = []
+    namespace = inputs.get("namespace", "")
+    if not is_unknown(namespace) and not isinstance(namespace, str):
+        failures.append(Failure("namespace", "must be a string."))
+    _check_name(inputs.get("deployment_name"), "deployment_name", "the deployment name", failures)
+    _check_name(inputs.get("build_id"), "build_id", "the build ID", failures)
+
+    groups = inputs.get("scaling_groups")
+    if is_unknown(groups):
+        return failures
+    if not isinstance(groups, Mapping) or not groups:
+        failures.append(
+            Failure(
+                "scaling_groups",
+                "at least one scaling group is required: set `aws_lambda` (or `scaling_groups`).",
+            )
+        )
+        return failures
+
+    claimed: dict[str, str] = {}
+    for name, group in groups.items():
+        prop = f"scaling_groups.{name}"
+        if not SCALING_GROUP_NAME_PATTERN.match(name):
+            failures.append(
+                Failure(
+                    prop,
+                    f"the scaling group name {name!r} is invalid: use 1 to 63 letters, digits, "
+                    "'_', '.' or '-', starting with a letter or digit.",
+                )
+            )
+        if is_unknown(group):
+            continue
+        if not isinstance(group, Mapping):
+            failures.append(Failure(prop, "the scaling group must be an object."))
+            continue
+        unknown_keys = sorted(set(group) - {"task_queue_types", "provider", "scaler"})
+        if unknown_keys:
+            failures.append(
+                Failure(
+                    prop,
+                    f"unknown settings {', '.join(unknown_keys)}; a scaling group takes "
+                    "task_queue_types, provider and scaler.",
+                )
+            )
+        types = group.get("task_queue_types", [])
+        _check_task_queue_types(types, f"{prop}.task_queue_types", failures)
+        if isinstance(types, list | tuple):
+            for task_type in types:
+                if isinstance(task_type, str) and task_type in claimed:
+                    failures.append(
+                        Failure(
+                            f"{prop}.task_queue_types",
+                            f"{task_type!r} is already claimed by scaling group "
+                            f"{claimed[task_type]!r}; a task queue type belongs to one group.",
+                        )
+                    )
+                elif isinstance(task_type, str):
+                    claimed[task_type] = name
+        _check_provider(group.get("provider"), f"{prop}.provider", inputs.get("external_id"), failures)
+        _check_scaler(group.get("scaler", {"type": NO_SYNC}), f"{prop}.scaler", failures)
+
+    # An external ID that no group uses is still checked, so a typo shows up before it matters.
+    if "external_id" in inputs and inputs["external_id"] not in (None, ""):
+        already = any(f.property == "external_id" for f in failures)
+        if not already:
+            check_external_id(inputs["external_id"], "external_id", failures)
+    return _dedupe(failures)
+
+
+def _dedupe(failures: list[Failure]) -> list[Failure]:
+    seen: set[Failure] = set()
+    unique = []
+    for failure in failures:
+        if failure not in seen:
+            seen.add(failure)
+            unique.append(failure)
+    return unique
+
+
+# --- normalization ----------------------------------------------------------------------------
+
+
+def normalize_group(group: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill a scaling group's defaults so equal configurations compare equal."""
+
+    if is_unknown(group):
+        return group  # type: ignore[return-value]
+    normalized: dict[str, Any] = dict(group)
+    types = normalized.get("task_queue_types")
+    if types is None:
+        normalized["task_queue_types"] = []
+    elif isinstance(types, list | tuple):
+        normalized["task_queue_types"] = list(types)
+
+    provider = normalized.get("provider")
+    if isinstance(provider, Mapping):
+        provider = dict(provider)
+        provider.setdefault("nexus_endpoint", "")
+        if provider.get("nexus_endpoint") is None:
+            provider["nexus_endpoint"] = ""
+        normalized["provider"] = provider
+
+    scaler = normalized.get("scaler")
+    if scaler is None:
+        normalized["scaler"] = {"type": NO_SYNC}
+    return normalized
+
+
+def normalize_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the inputs with defaults filled in and every scaling group normalized."""
+
+    normalized = dict(inputs)
+    if normalized.get("namespace") is None:
+        normalized["namespace"] = ""
+    groups = normalized.get("scaling_groups")
+    if isinstance(groups, Mapping):
+        normalized["scaling_groups"] = {
+            name: normalize_group(group) for name, group in groups.items()
+        }
+    return normalized
+
+
+# --- details documents ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncodedGroup:
+    """A scaling group as the server stores it: types, and provider and scaler documents."""
+
+    task_queue_types: tuple[str, ...]
+    provider_type: str
+    provider_details: dict[str, Any]
+    nexus_endpoint: str
+    scaler_type: str
+    scaler_details: dict[str, Any] | None
+
+
+def encode_group(group: Mapping[str, Any], external_id: str | None) -> EncodedGroup:
+    """Build the provider and scaler documents for one normalized, validated group."""
+
+    provider = group["provider"]
+    details: dict[str, Any] = {"arn": provider["function_arn"]}
+    if provider.get("role_arn"):
+        details["role"] = provider["role_arn"]
+    if external_id:
+        details["role_external_id"] = external_id
+    scaler = group.get("scaler") or {"type": NO_SYNC}
+    return EncodedGroup(
+        task_queue_types=tuple(group.get("task_queue_types") or ()),
+        provider_type=provider["type"],
+        provider_details=details,
+        nexus_endpoint=provider.get("nexus_endpoint") or "",
+        scaler_type=scaler["type"],
+        scaler_details=None,
+    )
+
+
+def decode_group(encoded: EncodedGroup) -> tuple[dict[str, Any], str | None]:
+    """Rebuild a normalized scaling group, and its external ID, from what the server stores."""
+
+    details = encoded.provider_details
+    provider: dict[str, Any] = {"type": encoded.provider_type, "nexus_endpoint": encoded.nexus_endpoint}
+    external_id: str | None = None
+    if encoded.provider_type == AWS_LAMBDA:
+        provider["function_arn"] = str(details.get("arn", ""))
+        provider["role_arn"] = str(details.get("role", ""))
+        external_id = details.get("role_external_id") or None
+    else:
+        # A provider this resource does not manage: keep its document so a refresh shows it.
+        provider["details"] = details
+    scaler: dict[str, Any] = {"type": encoded.scaler_type}
+    if encoded.scaler_details:
+        scaler.update(encoded.scaler_details)
+    group = {
+        "task_queue_types": list(encoded.task_queue_types),
+        "provider": provider,
+        "scaler": scaler,
+    }
+    return group, external_id
+
+
+def canonical_json(value: Any) -> bytes:
+    """Serialize a document with sorted keys and no spaces, so equal documents are equal bytes."""
+
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
