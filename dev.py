@@ -30,7 +30,7 @@ def venv_python() -> Path:
 def ensure_environment() -> Path:
     """Create .venv and install the project with its test extras, unless already current."""
 
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs before the venv exists
         sys.exit(f"Python 3.11 or later is required; this is {sys.version.split()[0]}.")
 
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
@@ -41,10 +41,11 @@ def ensure_environment() -> Path:
     if not python.exists():
         print(f"Creating the virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("Installing the project and its test dependencies (a few minutes the first time) ...", flush=True)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True
+    print(
+        "Installing the project and its test dependencies (a few minutes the first time) ...",
+        flush=True,
     )
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
     subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"], check=True
     )

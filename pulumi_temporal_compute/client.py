@@ -21,6 +21,9 @@ from pulumi_temporal_compute._proto.temporal.api.compute.v1 import config_pb2
 from pulumi_temporal_compute._proto.temporal.api.deployment.v1 import (
     message_pb2 as deployment_pb2,
 )
+from pulumi_temporal_compute._proto.temporal.api.enums.v1 import (
+    deployment_pb2 as deployment_enums_pb2,
+)
 from pulumi_temporal_compute._proto.temporal.api.enums.v1 import task_queue_pb2
 from pulumi_temporal_compute._proto.temporal.api.workflowservice.v1 import (
     request_response_pb2 as rr,
@@ -90,12 +93,14 @@ def decode_payload(payload: common_pb2.Payload) -> dict[str, Any]:
     encoding = payload.metadata.get("encoding", b"json/plain")
     if encoding != b"json/plain":
         raise TemporalComputeError(
-            f"the server returned provider details encoded as {encoding.decode(errors='replace')!r}; "
-            "only json/plain is supported"
+            "the server returned provider details encoded as "
+            f"{encoding.decode(errors='replace')!r}; only json/plain is supported"
         )
     document = json.loads(payload.data)
     if not isinstance(document, dict):
-        raise TemporalComputeError("the server returned provider details that are not a JSON object")
+        raise TemporalComputeError(
+            "the server returned provider details that are not a JSON object"
+        )
     return document
 
 
@@ -139,14 +144,21 @@ class VersionState:
     """What the server reports about one Worker Deployment Version."""
 
     groups: dict[str, model.EncodedGroup]
-    status: int
+    status: str  # "inactive", "current", "ramping", "draining", "drained", ...
     is_current: bool
     is_ramping: bool
     task_queues: tuple[str, ...]
 
 
+def _status_name(status: int) -> str:
+    name: str = deployment_enums_pb2.WorkerDeploymentVersionStatus.Name(status)
+    return name.removeprefix("WORKER_DEPLOYMENT_VERSION_STATUS_").lower()
+
+
 def _version(deployment_name: str, build_id: str) -> deployment_pb2.WorkerDeploymentVersion:
-    return deployment_pb2.WorkerDeploymentVersion(deployment_name=deployment_name, build_id=build_id)
+    return deployment_pb2.WorkerDeploymentVersion(
+        deployment_name=deployment_name, build_id=build_id
+    )
 
 
 class _ApiKeyAuth(grpc.AuthMetadataPlugin):
@@ -240,14 +252,19 @@ class TemporalClient:
             return rpc(request, timeout=timeout or self.timeout, metadata=self._metadata())
         except grpc.RpcError as error:
             translated = translate(
-                error, action=action, address=self.settings.address, namespace=self.settings.namespace
+                error,
+                action=action,
+                address=self.settings.address,
+                namespace=self.settings.namespace,
             )
             raise type(translated)(self.redact(str(translated)), translated.code) from None
 
     # --- the RPCs ------------------------------------------------------------------------------
 
     def get_system_info(self) -> rr.GetSystemInfoResponse:
-        return self._call("GetSystemInfo", rr.GetSystemInfoRequest(), "get the server's capabilities")
+        return self._call(
+            "GetSystemInfo", rr.GetSystemInfoRequest(), "get the server's capabilities"
+        )
 
     def describe_namespace(self) -> None:
         self._call(
@@ -312,7 +329,8 @@ class TemporalClient:
         self._call(
             "CreateWorkerDeploymentVersion",
             request,
-            f"create Worker Deployment Version {deployment_name}/{build_id}",
+            f"create Worker Deployment Version {deployment_name}/{build_id} "
+            "with its compute config",
         )
 
     def describe_version(self, deployment_name: str, build_id: str) -> VersionState:
@@ -331,7 +349,7 @@ class TemporalClient:
         }
         return VersionState(
             groups=groups,
-            status=info.status,
+            status=_status_name(info.status),
             is_current=info.HasField("current_since_time"),
             is_ramping=info.HasField("ramping_since_time"),
             task_queues=tuple(sorted({q.name for q in response.version_task_queues})),
@@ -397,7 +415,8 @@ class TemporalClient:
         self._call(
             "ValidateWorkerDeploymentVersionComputeConfig",
             request,
-            f"validate the compute config of Worker Deployment Version {deployment_name}/{build_id}",
+            "validate the compute config of Worker Deployment Version "
+            f"{deployment_name}/{build_id}",
             timeout=timeout,
         )
 

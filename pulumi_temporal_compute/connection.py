@@ -149,7 +149,11 @@ def resolve_connection(
     key_path, _ = get("tls_client_key_path")
     server_name, _ = get("tls_server_name")
 
-    ca = ca_data.encode() if ca_data else (_read_pem(ca_path, "the server CA certificate") if ca_path else None)
+    ca = (
+        ca_data.encode()
+        if ca_data
+        else (_read_pem(ca_path, "the server CA certificate") if ca_path else None)
+    )
     cert = (
         cert_data.encode()
         if cert_data

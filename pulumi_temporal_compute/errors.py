@@ -29,13 +29,13 @@ class AlreadyExistsError(TemporalComputeError):
 _FEATURE_OFF = (
     "The Temporal server does not have serverless workers (the worker controller) enabled for "
     "this provider type. On a self-hosted server set the dynamic config values "
-    "workercontroller.enabled=true, workercontroller.compute_providers.enabled=[\"aws-lambda\"] "
-    "and workercontroller.scaling_algorithms.enabled=[\"no-sync\"]; on Temporal Cloud ask for "
+    'workercontroller.enabled=true, workercontroller.compute_providers.enabled=["aws-lambda"] '
+    'and workercontroller.scaling_algorithms.enabled=["no-sync"]; on Temporal Cloud ask for '
     "serverless workers to be enabled on the namespace."
 )
 _EXTERNAL_ID = (
     "The IAM role's trust policy does not enforce an external ID: Temporal could assume the role "
-    "without one. Add a Condition {\"StringEquals\": {\"sts:ExternalId\": \"<external id>\"}} to "
+    'without one. Add a Condition {"StringEquals": {"sts:ExternalId": "<external id>"}} to '
     "the statement that trusts Temporal, with the same value as this resource's `external_id`."
 )
 _API_KEY = (
@@ -51,7 +51,9 @@ def _describe(error: grpc.RpcError) -> tuple[grpc.StatusCode | None, str]:
     return code, details or ""
 
 
-def translate(error: grpc.RpcError, *, action: str, address: str, namespace: str) -> TemporalComputeError:
+def translate(
+    error: grpc.RpcError, *, action: str, address: str, namespace: str
+) -> TemporalComputeError:
     """Map a gRPC error to a TemporalComputeError whose message names the fix.
 
     `action` is a phrase such as "create Worker Deployment Version orders/v1".
@@ -73,16 +75,22 @@ def translate(error: grpc.RpcError, *, action: str, address: str, namespace: str
             code,
         )
 
-    if "could not instantiate compute provider" in lowered or "not enabled" in lowered and (
-        "compute" in lowered or "worker controller" in lowered or "scaling" in lowered
+    if (
+        "could not instantiate compute provider" in lowered
+        or ("not enabled" in lowered
+        and ("compute" in lowered or "worker controller" in lowered or "scaling" in lowered))
     ):
         return TemporalComputeError(f"Failed to {action}: {_FEATURE_OFF}{suffix}", code)
 
-    if "external" in lowered and ("trust" in lowered or "without" in lowered or "externalid" in lowered):
+    if "external" in lowered and (
+        "trust" in lowered or "without" in lowered or "externalid" in lowered
+    ):
         return TemporalComputeError(f"Failed to {action}: {_EXTERNAL_ID}{suffix}", code)
 
-    if "getfunction" in lowered or "function not found" in lowered or (
-        "lambda" in lowered and ("not found" in lowered or "resourcenotfound" in lowered)
+    if (
+        "getfunction" in lowered
+        or "function not found" in lowered
+        or ("lambda" in lowered and ("not found" in lowered or "resourcenotfound" in lowered))
     ):
         return TemporalComputeError(
             f"Failed to {action}: Temporal could not see the Lambda function. Check that the "
@@ -92,7 +100,11 @@ def translate(error: grpc.RpcError, *, action: str, address: str, namespace: str
             code,
         )
 
-    if "assumerole" in lowered or "assume role" in lowered or "not authorized to perform: sts" in lowered:
+    if (
+        "assumerole" in lowered
+        or "assume role" in lowered
+        or "not authorized to perform: sts" in lowered
+    ):
         return TemporalComputeError(
             f"Failed to {action}: Temporal could not assume the IAM role. Check the role ARN, that "
             "its trust policy trusts the principal Temporal runs as, and that the external ID "
@@ -119,6 +131,18 @@ def translate(error: grpc.RpcError, *, action: str, address: str, namespace: str
             f"Failed to {action}: the Temporal server is rate limiting or a namespace limit was "
             "reached (for example the maximum number of Worker Deployments or versions). Lower "
             f"Pulumi's --parallel value, or delete unused versions, and retry.{suffix}",
+            code,
+        )
+    if code == grpc.StatusCode.INTERNAL and "compute config" in action:
+        # Temporal Server 1.32 masks this failure as "something went wrong". Its log shows
+        # "Worker Controller Instance not found" when a compute configuration is given to a
+        # deployment name and build ID whose configuration was removed or deleted before.
+        return TemporalComputeError(
+            f"Failed to {action}: the Temporal server failed internally. A known cause on "
+            "Temporal Server 1.32 is reusing a deployment name and build ID whose compute "
+            "configuration was removed or deleted before: the server cannot configure that "
+            "version again, so use a new build_id. Otherwise retry, and check the server's "
+            f"log for the error id.{suffix}",
             code,
         )
     if code == grpc.StatusCode.NOT_FOUND:

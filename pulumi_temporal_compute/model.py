@@ -137,7 +137,9 @@ def _check_name(value: Any, prop: str, what: str, failures: list[Failure]) -> No
         )
     if DEPLOYMENT_NAME_FORBIDDEN.search(value):
         failures.append(
-            Failure(prop, f"{what} {value!r} contains '/' or whitespace: remove them from `{prop}`.")
+            Failure(
+                prop, f"{what} {value!r} contains '/' or whitespace: remove them from `{prop}`."
+            )
         )
 
 
@@ -238,14 +240,10 @@ def check_role_arn(value: Any, prop: str, failures: list[Failure]) -> None:
         reason = f"names the service {pieces[2]!r}, not iam"
     else:
         reason = "is not an IAM role ARN"
-    failures.append(
-        Failure(prop, f"{value!r} {reason}: use arn:aws:iam::<account>:role/<name>.")
-    )
+    failures.append(Failure(prop, f"{value!r} {reason}: use arn:aws:iam::<account>:role/<name>."))
 
 
-def _check_provider(
-    provider: Any, prop: str, external_id: Any, failures: list[Failure]
-) -> None:
+def _check_provider(provider: Any, prop: str, external_id: Any, failures: list[Failure]) -> None:
     if is_unknown(provider):
         return
     if not isinstance(provider, Mapping):
@@ -286,7 +284,8 @@ def _check_scaler(scaler: Any, prop: str, failures: list[Failure]) -> None:
         failures.append(
             Failure(
                 f"{prop}.type",
-                f"the scaler type {scaler_type!r} is not supported with aws-lambda; use {NO_SYNC!r}.",
+                f"the scaler type {scaler_type!r} is not supported with aws-lambda; "
+                f"use {NO_SYNC!r}.",
             )
         )
     extra = sorted(set(scaler) - {"type"})
@@ -379,7 +378,9 @@ def validate_inputs(inputs: Mapping[str, Any]) -> list[Failure]:
                     )
                 elif isinstance(task_type, str):
                     claimed[task_type] = name
-        _check_provider(group.get("provider"), f"{prop}.provider", inputs.get("external_id"), failures)
+        _check_provider(
+            group.get("provider"), f"{prop}.provider", inputs.get("external_id"), failures
+        )
         _check_scaler(group.get("scaler", {"type": NO_SYNC}), f"{prop}.scaler", failures)
 
     # An external ID that no group uses is still checked, so a typo shows up before it matters.
@@ -482,7 +483,10 @@ def decode_group(encoded: EncodedGroup) -> tuple[dict[str, Any], str | None]:
     """Rebuild a normalized scaling group, and its external ID, from what the server stores."""
 
     details = encoded.provider_details
-    provider: dict[str, Any] = {"type": encoded.provider_type, "nexus_endpoint": encoded.nexus_endpoint}
+    provider: dict[str, Any] = {
+        "type": encoded.provider_type,
+        "nexus_endpoint": encoded.nexus_endpoint,
+    }
     external_id: str | None = None
     if encoded.provider_type == AWS_LAMBDA:
         provider["function_arn"] = str(details.get("arn", ""))

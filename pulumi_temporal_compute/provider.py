@@ -1,0 +1,465 @@
+"""The Pulumi dynamic provider for the compute configuration of a Worker Deployment Version.
+
+This is the only module that speaks the engine's vocabulary. It joins the
+plain-value model (`model`) and the gRPC client (`client`).
+
+Engine behaviour this module relies on (pulumi 3.272, `pulumi/dynamic/__main__.py`):
+
+- The provider object is pickled into every resource's `__provider` input. The
+  class lives in this installed module, so it is pickled by reference, and the
+  instance holds no client, channel or configuration (see `__getstate__`).
+- `configure` runs once per provider process with the whole stack config.
+- `diff` gets the old *outputs* as `olds`; it must answer True or False, or the
+  engine compares `__provider` itself and shows a change on every upgrade.
+- Secret markers are stripped before every call; the engine marks an output
+  secret when the input of the same top-level name was secret.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from pulumi_temporal_compute import model
+from pulumi_temporal_compute.connection import (
+    ConnectionError_,
+    ConnectionSettings,
+    resolve_connection,
+)
+
+SCHEMA_VERSION = 1
+
+# Inputs whose change needs a new Worker Deployment Version.
+REPLACE_KEYS = ("namespace", "deployment_name", "build_id")
+# Inputs that are compared to decide whether anything changed.
+COMPARED_KEYS = (*REPLACE_KEYS, "scaling_groups", "external_id", "connection", "skip_drainage")
+INPUT_KEYS = COMPARED_KEYS
+# Keys of the outputs that are not inputs.
+OUTPUT_ONLY_KEYS = ("version_created", "deployment_created", "schema_version")
+# Outputs that only a refresh fills in, from what the server reports.
+READ_ONLY_KEYS = ("status",)
+
+
+def resource_id(namespace: str, deployment_name: str, build_id: str) -> str:
+    """Return the id of a resource: `<namespace>/<deployment name>/<build id>`."""
+
+    return f"{namespace}/{deployment_name}/{build_id}"
+
+
+def parse_resource_id(value: str) -> tuple[str, str, str]:
+    """Split an id made by `resource_id`; the build ID may itself contain '/'."""
+
+    parts = value.split("/", 2)
+    if len(parts) != 3 or not all(parts):
+        raise ValueError(
+            f"invalid resource id {value!r}: expected <namespace>/<deployment name>/<build id>, "
+            "for example default/orders/v1"
+        )
+    return parts[0], parts[1], parts[2]
+
+
+class ComputeConfigProvider(ResourceProvider):
+    """Creates, reads, updates and deletes one Version's compute configuration."""
+
+    # Only the class reference is pickled, so the value holds no secret; a secret
+    # captured by accident would still make the SDK store it as a secret.
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stack_config: dict[str, Any] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Never pickle the stack config (it holds credentials) into `__provider`.
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._stack_config = {}
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._stack_config = {
+            key: req.config.get(key)
+            for key in req.config._props  # the dynamic Config has no public listing
+            if key.startswith("temporal:")
+        }
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _settings(self, props: Mapping[str, Any]) -> ConnectionSettings:
+        connection = props.get("connection") or {}
+        return resolve_connection(
+            connection, self._stack_config.get, namespace=props.get("namespace") or None
+        )
+
+    def _client(self, props: Mapping[str, Any]) -> Any:
+        # Imported here so that `check` and `diff` never load gRPC stubs.
+        from pulumi_temporal_compute.client import TemporalClient
+
+        settings = self._settings(props)
+        secrets = [props.get("external_id") or ""]
+        return TemporalClient(settings, secrets=secrets)
+
+    # --- check and diff ------------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = model.normalize_inputs({k: v for k, v in news.items() if k != "__provider"})
+        failures = model.validate_inputs(inputs)
+
+        connection = inputs.get("connection")
+        if connection is not None and not model.contains_unknown(connection):
+            if not isinstance(connection, Mapping):
+                failures.append(model.Failure("connection", "must be an object."))
+            else:
+                try:
+                    resolve_connection(connection, self._stack_config.get)
+                except ConnectionError_ as error:
+                    failures.append(model.Failure("connection", str(error)))
+
+        skip_drainage = inputs.get("skip_drainage", False)
+        if not model.is_unknown(skip_drainage) and not isinstance(skip_drainage, bool):
+            failures.append(model.Failure("skip_drainage", "must be true or false."))
+
+        return CheckResult(inputs, [CheckFailure(f.property, f.reason) for f in failures])
+
+    def _resolved_namespace(self, props: Mapping[str, Any]) -> Any:
+        namespace = props.get("namespace")
+        if model.is_unknown(namespace) or model.contains_unknown(props.get("connection")):
+            return namespace
+        return self._settings(props).namespace
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        news = model.normalize_inputs(news)
+        changed: list[str] = []
+        replaces: list[str] = []
+        for key in COMPARED_KEYS:
+            if key == "namespace":
+                new_value = self._resolved_namespace(news)
+                old_value = olds.get("namespace")
+            else:
+                new_value = news.get(key)
+                old_value = olds.get(key)
+                if key == "skip_drainage":
+                    new_value = bool(new_value) if not model.is_unknown(new_value) else new_value
+                    old_value = bool(old_value)
+                if key == "connection":
+                    new_value = new_value or {}
+                    old_value = old_value or {}
+            if model.contains_unknown(new_value) or new_value != old_value:
+                changed.append(key)
+                if key in REPLACE_KEYS:
+                    replaces.append(key)
+
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=[key for key in REPLACE_KEYS if key not in replaces],
+            delete_before_replace=False,
+        )
+
+    # --- create --------------------------------------------------------------------------------
+
+    def _encoded_groups(self, props: Mapping[str, Any]) -> dict[str, model.EncodedGroup]:
+        external_id = props.get("external_id") or None
+        return {
+            name: model.encode_group(group, external_id)
+            for name, group in sorted(props["scaling_groups"].items())
+        }
+
+    def _validate_or_raise(self, props: Mapping[str, Any]) -> None:
+        failures = model.validate_inputs(props)
+        if failures:
+            raise model.InputError(failures)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        from pulumi_temporal_compute.client import request_id
+        from pulumi_temporal_compute.errors import AlreadyExistsError
+
+        props = model.normalize_inputs({k: v for k, v in props.items() if k != "__provider"})
+        self._validate_or_raise(props)
+        groups = self._encoded_groups(props)
+        deployment_name = props["deployment_name"]
+        build_id = props["build_id"]
+
+        with self._client(props) as client:
+            namespace = client.settings.namespace
+            client.describe_namespace()
+
+            deployment_created = False
+            if not client.deployment_exists(deployment_name):
+                try:
+                    client.create_deployment(
+                        deployment_name, request_id("create-deployment", namespace, deployment_name)
+                    )
+                    deployment_created = True
+                except AlreadyExistsError:
+                    pass  # another resource made it a moment ago
+
+            version_created = True
+            config_digest = model.canonical_json(
+                {name: _group_document(group) for name, group in groups.items()}
+            )
+            try:
+                client.create_version(
+                    deployment_name,
+                    build_id,
+                    groups,
+                    request_id(
+                        "create-version", namespace, deployment_name, build_id, config_digest
+                    ),
+                )
+            except AlreadyExistsError:
+                version_created = False
+                self._attach_to_existing(client, props, groups)
+
+        outputs = dict(props)
+        outputs["namespace"] = namespace
+        outputs["version_created"] = version_created
+        outputs["deployment_created"] = deployment_created
+        outputs["schema_version"] = SCHEMA_VERSION
+        return CreateResult(resource_id(namespace, deployment_name, build_id), outputs)
+
+    def _attach_to_existing(
+        self, client: Any, props: Mapping[str, Any], groups: dict[str, model.EncodedGroup]
+    ) -> None:
+        from pulumi_temporal_compute.client import GroupUpdate, request_id
+        from pulumi_temporal_compute.errors import TemporalComputeError
+
+        deployment_name = props["deployment_name"]
+        build_id = props["build_id"]
+        state = client.describe_version(deployment_name, build_id)
+        if state.groups:
+            raise TemporalComputeError(
+                f"Worker Deployment Version {deployment_name}/{build_id} already exists in "
+                f"namespace {client.settings.namespace!r} with a compute configuration that this "
+                "stack does not manage. Adopt it with the resource option "
+                f"import_='{resource_id(client.settings.namespace, deployment_name, build_id)}', "
+                "or use another build_id."
+            )
+        pulumi.log.info(
+            f"Worker Deployment Version {deployment_name}/{build_id} exists without a compute "
+            "configuration; attaching one."
+        )
+        client.update_compute_config(
+            deployment_name,
+            build_id,
+            {name: GroupUpdate(group, ()) for name, group in groups.items()},
+            (),
+            request_id(
+                "attach",
+                client.settings.namespace,
+                deployment_name,
+                build_id,
+                model.canonical_json({n: _group_document(g) for n, g in groups.items()}),
+            ),
+        )
+
+    # --- update --------------------------------------------------------------------------------
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        from pulumi_temporal_compute.client import request_id
+
+        news = model.normalize_inputs({k: v for k, v in news.items() if k != "__provider"})
+        olds = model.normalize_inputs(olds)
+        self._validate_or_raise(news)
+
+        old_groups = self._encoded_groups(olds)
+        new_groups = self._encoded_groups(news)
+        upserts = group_updates(old_groups, new_groups)
+        removals = sorted(set(old_groups) - set(new_groups))
+
+        with self._client(news) as client:
+            namespace = client.settings.namespace
+            if upserts or removals:
+                client.update_compute_config(
+                    news["deployment_name"],
+                    news["build_id"],
+                    upserts,
+                    removals,
+                    request_id(
+                        "update",
+                        namespace,
+                        news["deployment_name"],
+                        news["build_id"],
+                        model.canonical_json(
+                            {n: _group_document(g) for n, g in old_groups.items()}
+                        ),
+                        model.canonical_json(
+                            {n: _group_document(g) for n, g in new_groups.items()}
+                        ),
+                    ),
+                )
+
+        outputs = dict(news)
+        outputs["namespace"] = namespace
+        for key in OUTPUT_ONLY_KEYS:
+            outputs[key] = olds.get(key, False)
+        for key in READ_ONLY_KEYS:
+            if key in olds:
+                outputs[key] = olds[key]
+        outputs["schema_version"] = SCHEMA_VERSION
+        return UpdateResult(outputs)
+
+    # --- read ----------------------------------------------------------------------------------
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        from pulumi_temporal_compute.errors import NamespaceNotFoundError, NotFoundError
+
+        props = {k: v for k, v in props.items() if k != "__provider"}
+        namespace, deployment_name, build_id = parse_resource_id(id_)
+        lookup = dict(props)
+        lookup.setdefault("namespace", namespace)
+        lookup.setdefault("deployment_name", deployment_name)
+        lookup.setdefault("build_id", build_id)
+
+        with self._client(lookup) as client:
+            try:
+                state = client.describe_version(deployment_name, build_id)
+            except NamespaceNotFoundError:
+                raise
+            except NotFoundError:
+                pulumi.log.info(f"Worker Deployment Version {id_} no longer exists.")
+                return ReadResult("", {})
+
+        groups: dict[str, Any] = {}
+        external_ids: set[str] = set()
+        for name, encoded in state.groups.items():
+            group, external_id = model.decode_group(encoded)
+            groups[name] = group
+            if external_id:
+                external_ids.add(external_id)
+
+        outputs = dict(props)
+        outputs["namespace"] = namespace
+        outputs["deployment_name"] = deployment_name
+        outputs["build_id"] = build_id
+        outputs["scaling_groups"] = groups
+        old_external_id = props.get("external_id") or ""
+        if external_ids and old_external_id not in external_ids:
+            # The configuration on the server uses another external ID: show it as drift.
+            outputs["external_id"] = sorted(external_ids)[0]
+        elif not external_ids:
+            outputs["external_id"] = old_external_id if groups else ""
+        outputs["status"] = state.status
+        outputs.setdefault("version_created", False)
+        outputs.setdefault("deployment_created", False)
+        outputs["schema_version"] = SCHEMA_VERSION
+
+        inputs: dict[str, Any] = {key: outputs[key] for key in INPUT_KEYS if key in outputs}
+        return ReadResult(id_, outputs, inputs)
+
+    # --- delete --------------------------------------------------------------------------------
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        from pulumi_temporal_compute.client import request_id
+        from pulumi_temporal_compute.errors import (
+            NamespaceNotFoundError,
+            NotFoundError,
+            TemporalComputeError,
+        )
+
+        props = {k: v for k, v in props.items() if k != "__provider"}
+        namespace, deployment_name, build_id = parse_resource_id(id_)
+        lookup = dict(props)
+        lookup["namespace"] = namespace
+
+        with self._client(lookup) as client:
+            try:
+                state = client.describe_version(deployment_name, build_id)
+            except NamespaceNotFoundError:
+                raise
+            except NotFoundError:
+                pulumi.log.info(f"Worker Deployment Version {id_} is already gone.")
+                return
+
+            if state.groups:
+                client.update_compute_config(
+                    deployment_name,
+                    build_id,
+                    {},
+                    list(state.groups),
+                    request_id("remove-config", namespace, deployment_name, build_id),
+                )
+
+            if not props.get("version_created", False):
+                pulumi.log.info(
+                    f"Removed the compute configuration of {id_}; the version itself was not "
+                    "created by this stack, so it is kept."
+                )
+                return
+
+            try:
+                client.delete_version(
+                    deployment_name, build_id, skip_drainage=bool(props.get("skip_drainage"))
+                )
+            except NotFoundError:
+                return
+            except TemporalComputeError as error:
+                pulumi.log.warn(
+                    f"Removed the compute configuration of Worker Deployment Version {id_}, but "
+                    f"the server would not delete the version: {error}. A version that is current "
+                    "or ramping, has pollers, or is draining cannot be deleted; move traffic away "
+                    "(or set skip_drainage) and delete it with `temporal worker deployment "
+                    "delete-version`."
+                )
+                return
+
+            if props.get("deployment_created", False):
+                # Other versions may remain, or routing still points somewhere: then keep it.
+                with contextlib.suppress(TemporalComputeError):
+                    client.delete_deployment(deployment_name)
+
+
+def _group_document(group: model.EncodedGroup) -> dict[str, Any]:
+    return {
+        "task_queue_types": list(group.task_queue_types),
+        "provider_type": group.provider_type,
+        "provider_details": group.provider_details,
+        "nexus_endpoint": group.nexus_endpoint,
+        "scaler_type": group.scaler_type,
+        "scaler_details": group.scaler_details,
+    }
+
+
+def group_updates(
+    old_groups: Mapping[str, model.EncodedGroup], new_groups: Mapping[str, model.EncodedGroup]
+) -> dict[str, Any]:
+    """Return the minimal update for each new or changed group, keyed by group name."""
+
+    from pulumi_temporal_compute.client import GroupUpdate
+
+    updates: dict[str, Any] = {}
+    for name, new in new_groups.items():
+        old = old_groups.get(name)
+        if old is None:
+            updates[name] = GroupUpdate(new, ())
+            continue
+        paths: list[str] = []
+        if old.task_queue_types != new.task_queue_types:
+            paths.append("task_queue_types")
+        if old.provider_type != new.provider_type:
+            paths.append("provider")
+        else:
+            if old.provider_details != new.provider_details:
+                paths.append("provider.details")
+            if old.nexus_endpoint != new.nexus_endpoint:
+                paths.append("provider.nexus_endpoint")
+        if old.scaler_type != new.scaler_type:
+            paths.append("scaler")
+        elif old.scaler_details != new.scaler_details:
+            paths.append("scaler.details")
+        if paths:
+            updates[name] = GroupUpdate(new, tuple(paths))
+    return updates
