@@ -142,6 +142,7 @@ class ComputeConfigProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         news = model.normalize_inputs(news)
+        olds = model.normalize_inputs(olds)
         changed: list[str] = []
         replaces: list[str] = []
         for key in COMPARED_KEYS:
