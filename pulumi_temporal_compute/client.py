@@ -257,7 +257,9 @@ class TemporalClient:
                 address=self.settings.address,
                 namespace=self.settings.namespace,
             )
-            raise type(translated)(self.redact(str(translated)), translated.code) from None
+            raise type(translated)(
+                self.redact(str(translated)), translated.code, translated.kind
+            ) from None
 
     # --- the RPCs ------------------------------------------------------------------------------
 

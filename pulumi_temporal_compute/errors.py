@@ -8,9 +8,13 @@ import grpc
 class TemporalComputeError(Exception):
     """An operation on Temporal failed; the message says what to do about it."""
 
-    def __init__(self, message: str, code: grpc.StatusCode | None = None) -> None:
+    def __init__(self, message: str, code: grpc.StatusCode | None = None, kind: str = "") -> None:
         super().__init__(message)
         self.code = code
+        # What went wrong, for callers that react to it: "assume_role", "external_id",
+        # "function", "feature_off", "credentials", "unavailable", "deadline",
+        # "exhausted", "internal", or "" when unclassified.
+        self.kind = kind
 
 
 class NotFoundError(TemporalComputeError):
@@ -65,7 +69,7 @@ def translate(
     suffix = f" (server said: {details})" if details else ""
 
     if code in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
-        return TemporalComputeError(f"Failed to {action}: {_API_KEY}{suffix}", code)
+        return TemporalComputeError(f"Failed to {action}: {_API_KEY}{suffix}", code, "credentials")
 
     if code == grpc.StatusCode.NOT_FOUND and "namespace" in lowered:
         return NamespaceNotFoundError(
@@ -75,17 +79,20 @@ def translate(
             code,
         )
 
-    if (
-        "could not instantiate compute provider" in lowered
-        or ("not enabled" in lowered
-        and ("compute" in lowered or "worker controller" in lowered or "scaling" in lowered))
+    if "could not instantiate compute provider" in lowered or (
+        "not enabled" in lowered
+        and ("compute" in lowered or "worker controller" in lowered or "scaling" in lowered)
     ):
-        return TemporalComputeError(f"Failed to {action}: {_FEATURE_OFF}{suffix}", code)
+        return TemporalComputeError(
+            f"Failed to {action}: {_FEATURE_OFF}{suffix}", code, "feature_off"
+        )
 
     if "external" in lowered and (
         "trust" in lowered or "without" in lowered or "externalid" in lowered
     ):
-        return TemporalComputeError(f"Failed to {action}: {_EXTERNAL_ID}{suffix}", code)
+        return TemporalComputeError(
+            f"Failed to {action}: {_EXTERNAL_ID}{suffix}", code, "external_id"
+        )
 
     if (
         "getfunction" in lowered
@@ -98,6 +105,7 @@ def translate(
             "that the invoke role allows lambda:GetFunction and lambda:InvokeFunction on it."
             f"{suffix}",
             code,
+            "function",
         )
 
     if (
@@ -111,6 +119,7 @@ def translate(
             "matches its sts:ExternalId condition. Right after IAM changes AWS can take a few "
             f"seconds to accept a new role.{suffix}",
             code,
+            "assume_role",
         )
 
     if code == grpc.StatusCode.UNAVAILABLE:
@@ -119,12 +128,14 @@ def translate(
             "address (connection.address, stack config temporal:address or TEMPORAL_ADDRESS), "
             f"TLS settings, and that the server is running.{suffix}",
             code,
+            "unavailable",
         )
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return TemporalComputeError(
             f"Failed to {action}: the Temporal server at {address} did not answer in time; the "
             f"operation is safe to retry.{suffix}",
             code,
+            "deadline",
         )
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
         return TemporalComputeError(
@@ -132,6 +143,7 @@ def translate(
             "reached (for example the maximum number of Worker Deployments or versions). Lower "
             f"Pulumi's --parallel value, or delete unused versions, and retry.{suffix}",
             code,
+            "exhausted",
         )
     if code == grpc.StatusCode.INTERNAL and "compute config" in action:
         # Temporal Server 1.32 masks this failure as "something went wrong". Its log shows
@@ -144,6 +156,7 @@ def translate(
             "version again, so use a new build_id. Otherwise retry, and check the server's "
             f"log for the error id.{suffix}",
             code,
+            "internal",
         )
     if code == grpc.StatusCode.NOT_FOUND:
         return NotFoundError(f"Failed to {action}: not found{suffix}", code)

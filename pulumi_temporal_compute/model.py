@@ -243,6 +243,52 @@ def check_role_arn(value: Any, prop: str, failures: list[Failure]) -> None:
     failures.append(Failure(prop, f"{value!r} {reason}: use arn:aws:iam::<account>:role/<name>."))
 
 
+# Settings each known provider type takes, besides `type` and `nexus_endpoint`.
+PROVIDER_FIELDS: dict[str, tuple[str, ...]] = {
+    AWS_LAMBDA: ("function_arn", "role_arn"),
+    GCP_CLOUD_RUN: ("project", "region", "worker_pool", "service_account"),
+}
+# Settings of the rate-based scaler; the server needs the three counts all or none.
+RATE_BASED_COUNTS = ("min_count", "max_count", "initial_count")
+RATE_BASED_FIELDS = (*RATE_BASED_COUNTS, "utilization_target")
+
+GCP_PROJECT_PATTERN = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+GCP_REGION_PATTERN = re.compile(r"^[a-z]+-[a-z]+\d+$")
+GCP_WORKER_POOL_PATTERN = re.compile(r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
+SERVICE_ACCOUNT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*@[a-z0-9][a-z0-9.-]*\.[a-z]+$")
+PROVIDER_TYPE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def _check_pattern(
+    value: Any, prop: str, pattern: re.Pattern[str], what: str, failures: list[Failure]
+) -> None:
+    if is_unknown(value):
+        return
+    if not isinstance(value, str) or value == "":
+        failures.append(Failure(prop, f"{what} is required: set `{prop.rsplit('.', 1)[-1]}`."))
+    elif not pattern.match(value):
+        failures.append(Failure(prop, f"{value!r} is not a valid {what}."))
+
+
+def _check_gcp_cloud_run(provider: Mapping[str, Any], prop: str, failures: list[Failure]) -> None:
+    _check_pattern(
+        provider.get("project"), f"{prop}.project", GCP_PROJECT_PATTERN,
+        "GCP project ID (6 to 30 lowercase letters, digits or hyphens)", failures,
+    )  # fmt: skip
+    _check_pattern(
+        provider.get("region"), f"{prop}.region", GCP_REGION_PATTERN,
+        "GCP region (such as us-central1)", failures,
+    )  # fmt: skip
+    _check_pattern(
+        provider.get("worker_pool"), f"{prop}.worker_pool", GCP_WORKER_POOL_PATTERN,
+        "Cloud Run worker pool name (lowercase letters, digits and hyphens)", failures,
+    )  # fmt: skip
+    _check_pattern(
+        provider.get("service_account"), f"{prop}.service_account", SERVICE_ACCOUNT_PATTERN,
+        "service account e-mail (such as worker@my-project.iam.gserviceaccount.com)", failures,
+    )  # fmt: skip
+
+
 def _check_provider(provider: Any, prop: str, external_id: Any, failures: list[Failure]) -> None:
     if is_unknown(provider):
         return
@@ -252,23 +298,92 @@ def _check_provider(provider: Any, prop: str, external_id: Any, failures: list[F
     provider_type = provider.get("type")
     if is_unknown(provider_type):
         return
-    if provider_type != AWS_LAMBDA:
+    if not isinstance(provider_type, str) or not PROVIDER_TYPE_PATTERN.match(provider_type):
         failures.append(
             Failure(
                 f"{prop}.type",
-                f"the provider type {provider_type!r} is not supported by this resource; "
-                f"use {AWS_LAMBDA!r}.",
+                f"the provider type {provider_type!r} is invalid: use {AWS_LAMBDA!r}, "
+                f"{GCP_CLOUD_RUN!r}, or the name of a custom provider your server enables.",
             )
         )
         return
 
-    check_lambda_arn(provider.get("function_arn"), f"{prop}.function_arn", failures)
-    check_role_arn(provider.get("role_arn"), f"{prop}.role_arn", failures)
-    check_external_id(external_id, "external_id", failures)
+    known = PROVIDER_FIELDS.get(provider_type)
+    allowed = {"type", "nexus_endpoint", *(known if known is not None else ("details",))}
+    extra = sorted(set(provider) - allowed)
+    if extra:
+        failures.append(
+            Failure(
+                prop,
+                f"a {provider_type} provider takes {', '.join(sorted(allowed - {'type'}))}; "
+                f"remove {', '.join(extra)} (one scaling group has exactly one provider).",
+            )
+        )
+
+    if provider_type == AWS_LAMBDA:
+        check_lambda_arn(provider.get("function_arn"), f"{prop}.function_arn", failures)
+        check_role_arn(provider.get("role_arn"), f"{prop}.role_arn", failures)
+        check_external_id(external_id, "external_id", failures)
+    elif provider_type == GCP_CLOUD_RUN:
+        _check_gcp_cloud_run(provider, prop, failures)
+    else:
+        details = provider.get("details", {})
+        if not is_unknown(details) and not isinstance(details, Mapping):
+            failures.append(
+                Failure(f"{prop}.details", "must be a JSON object of the provider's settings.")
+            )
 
     nexus_endpoint = provider.get("nexus_endpoint", "")
-    if not is_unknown(nexus_endpoint) and not isinstance(nexus_endpoint, str):
+    if not is_unknown(nexus_endpoint) and not isinstance(nexus_endpoint, str | type(None)):
         failures.append(Failure(f"{prop}.nexus_endpoint", "must be a string."))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_rate_based(scaler: Mapping[str, Any], prop: str, failures: list[Failure]) -> None:
+    counts: dict[str, Any] = {name: scaler.get(name) for name in RATE_BASED_COUNTS}
+    if any(is_unknown(v) for v in counts.values()):
+        return
+    given = [name for name, value in counts.items() if value is not None]
+    if given and len(given) != len(RATE_BASED_COUNTS):
+        missing = [name for name in RATE_BASED_COUNTS if name not in given]
+        failures.append(
+            Failure(
+                prop,
+                "min_count, max_count and initial_count go together: "
+                f"set {', '.join(missing)} as well, or none of them.",
+            )
+        )
+    for name in given:
+        value = counts[name]
+        if not _is_number(value) or value != int(value) or value < 0:
+            failures.append(
+                Failure(f"{prop}.{name}", f"must be a whole number >= 0, not {value!r}.")
+            )
+    if len(given) == len(RATE_BASED_COUNTS) and all(_is_number(v) for v in counts.values()):
+        low, high, initial = counts["min_count"], counts["max_count"], counts["initial_count"]
+        if high < 1:
+            failures.append(Failure(f"{prop}.max_count", f"must be at least 1, not {high!r}."))
+        if not low <= initial <= high:
+            failures.append(
+                Failure(
+                    prop,
+                    f"need min_count <= initial_count <= max_count; got {low!r}, {initial!r}, "
+                    f"{high!r}.",
+                )
+            )
+    target = scaler.get("utilization_target")
+    if target is None or is_unknown(target):
+        return
+    if not _is_number(target) or not 0 < target <= 1:
+        failures.append(
+            Failure(
+                f"{prop}.utilization_target",
+                f"must be a fraction in (0, 1], such as 0.8; not {target!r}.",
+            )
+        )
 
 
 def _check_scaler(scaler: Any, prop: str, failures: list[Failure]) -> None:
@@ -280,18 +395,31 @@ def _check_scaler(scaler: Any, prop: str, failures: list[Failure]) -> None:
     scaler_type = scaler.get("type")
     if is_unknown(scaler_type):
         return
-    if scaler_type != NO_SYNC:
+    if not isinstance(scaler_type, str) or not PROVIDER_TYPE_PATTERN.match(scaler_type):
         failures.append(
             Failure(
                 f"{prop}.type",
-                f"the scaler type {scaler_type!r} is not supported with aws-lambda; "
-                f"use {NO_SYNC!r}.",
+                f"the scaler type {scaler_type!r} is invalid: use {NO_SYNC!r}, {RATE_BASED!r}, or "
+                "the name of a custom scaler your server enables.",
             )
         )
-    extra = sorted(set(scaler) - {"type"})
+        return
+
+    if scaler_type == NO_SYNC:
+        allowed: set[str] = {"type"}
+    elif scaler_type == RATE_BASED:
+        allowed = {"type", *RATE_BASED_FIELDS}
+        _check_rate_based(scaler, prop, failures)
+    else:
+        allowed = {"type", "details"}
+        details = scaler.get("details", {})
+        if not is_unknown(details) and not isinstance(details, Mapping):
+            failures.append(Failure(f"{prop}.details", "must be a JSON object of settings."))
+    extra = sorted(set(scaler) - allowed)
     if extra:
+        takes = ", ".join(sorted(allowed - {"type"})) or "no settings"
         failures.append(
-            Failure(prop, f"the {NO_SYNC} scaler takes no settings; remove {', '.join(extra)}.")
+            Failure(prop, f"the {scaler_type} scaler takes {takes}; remove {', '.join(extra)}.")
         )
 
 
@@ -419,14 +547,27 @@ def normalize_group(group: Mapping[str, Any]) -> dict[str, Any]:
     provider = normalized.get("provider")
     if isinstance(provider, Mapping):
         provider = dict(provider)
-        provider.setdefault("nexus_endpoint", "")
         if provider.get("nexus_endpoint") is None:
             provider["nexus_endpoint"] = ""
+        if provider.get("type") not in (*PROVIDER_FIELDS, None):
+            provider.setdefault("details", {})
         normalized["provider"] = provider
 
     scaler = normalized.get("scaler")
     if scaler is None:
         normalized["scaler"] = {"type": NO_SYNC}
+    elif isinstance(scaler, Mapping) and scaler.get("type") == RATE_BASED:
+        # Numbers arrive from the engine as floats; keep the counts whole so they compare equal.
+        scaler = dict(scaler)
+        for key in RATE_BASED_COUNTS:
+            value: Any = scaler.get(key)
+            if _is_number(value) and value == int(value):
+                scaler[key] = int(value)
+        normalized["scaler"] = scaler
+    elif isinstance(scaler, Mapping) and scaler.get("type") not in (NO_SYNC, None):
+        scaler = dict(scaler)
+        scaler.setdefault("details", {})
+        normalized["scaler"] = scaler
     return normalized
 
 
@@ -463,19 +604,39 @@ def encode_group(group: Mapping[str, Any], external_id: str | None) -> EncodedGr
     """Build the provider and scaler documents for one normalized, validated group."""
 
     provider = group["provider"]
-    details: dict[str, Any] = {"arn": provider["function_arn"]}
-    if provider.get("role_arn"):
-        details["role"] = provider["role_arn"]
-    if external_id:
-        details["role_external_id"] = external_id
+    provider_type = provider["type"]
+    details: dict[str, Any]
+    if provider_type == AWS_LAMBDA:
+        details = {"arn": provider["function_arn"]}
+        if provider.get("role_arn"):
+            details["role"] = provider["role_arn"]
+        if external_id:
+            details["role_external_id"] = external_id
+    elif provider_type == GCP_CLOUD_RUN:
+        details = {key: provider[key] for key in PROVIDER_FIELDS[GCP_CLOUD_RUN]}
+    else:
+        details = dict(provider.get("details") or {})
+
     scaler = group.get("scaler") or {"type": NO_SYNC}
+    scaler_details: dict[str, Any] | None
+    if scaler["type"] == RATE_BASED:
+        scaler_details = {
+            key: scaler[key] for key in RATE_BASED_FIELDS if scaler.get(key) is not None
+        }
+        for key in RATE_BASED_COUNTS:
+            if key in scaler_details:
+                scaler_details[key] = int(scaler_details[key])
+    elif scaler["type"] == NO_SYNC:
+        scaler_details = None
+    else:
+        scaler_details = dict(scaler.get("details") or {})
     return EncodedGroup(
         task_queue_types=tuple(group.get("task_queue_types") or ()),
-        provider_type=provider["type"],
+        provider_type=provider_type,
         provider_details=details,
         nexus_endpoint=provider.get("nexus_endpoint") or "",
         scaler_type=scaler["type"],
-        scaler_details=None,
+        scaler_details=scaler_details or None,
     )
 
 
@@ -492,12 +653,17 @@ def decode_group(encoded: EncodedGroup) -> tuple[dict[str, Any], str | None]:
         provider["function_arn"] = str(details.get("arn", ""))
         provider["role_arn"] = str(details.get("role", ""))
         external_id = details.get("role_external_id") or None
+    elif encoded.provider_type == GCP_CLOUD_RUN:
+        for key in PROVIDER_FIELDS[GCP_CLOUD_RUN]:
+            provider[key] = str(details.get(key, ""))
     else:
-        # A provider this resource does not manage: keep its document so a refresh shows it.
         provider["details"] = details
+
     scaler: dict[str, Any] = {"type": encoded.scaler_type}
-    if encoded.scaler_details:
-        scaler.update(encoded.scaler_details)
+    if encoded.scaler_type == RATE_BASED:
+        scaler.update(encoded.scaler_details or {})
+    elif encoded.scaler_type != NO_SYNC:
+        scaler["details"] = encoded.scaler_details or {}
     group = {
         "task_queue_types": list(encoded.task_queue_types),
         "provider": provider,

@@ -18,7 +18,8 @@ Engine behaviour this module relies on (pulumi 3.272, `pulumi/dynamic/__main__.p
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -35,6 +36,7 @@ from pulumi.dynamic import (
 
 from pulumi_temporal_compute import model
 from pulumi_temporal_compute.connection import (
+    STACK_CONFIG_KEYS,
     ConnectionError_,
     ConnectionSettings,
     resolve_connection,
@@ -46,6 +48,19 @@ SCHEMA_VERSION = 1
 REPLACE_KEYS = ("namespace", "deployment_name", "build_id")
 # Inputs that are compared to decide whether anything changed.
 COMPARED_KEYS = (*REPLACE_KEYS, "scaling_groups", "external_id", "connection", "skip_drainage")
+# Inputs that only change what the provider does, not what the server holds.
+BEHAVIOUR_KEYS = ("validate_on_preview", "check_aws_resources")
+
+# Stack config keys of the provider's own behaviour (besides the connection's).
+IAM_WAIT_CONFIG_KEY = "temporal:iamPropagationTimeoutSeconds"
+VALIDATE_TIMEOUT_CONFIG_KEY = "temporal:validateTimeoutSeconds"
+PROVIDER_CONFIG_KEYS = (IAM_WAIT_CONFIG_KEY, VALIDATE_TIMEOUT_CONFIG_KEY)
+
+# Right after IAM changes, AWS can refuse a new role for a while; creates and updates
+# are retried this long (seconds) when Temporal cannot assume the role.
+DEFAULT_IAM_PROPAGATION_TIMEOUT = 60.0
+# Preview-time validation must not hold up `pulumi preview` for long.
+DEFAULT_VALIDATE_TIMEOUT = 5.0
 INPUT_KEYS = COMPARED_KEYS
 # Keys of the outputs that are not inputs.
 OUTPUT_ONLY_KEYS = ("version_created", "deployment_created", "schema_version")
@@ -90,11 +105,24 @@ class ComputeConfigProvider(ResourceProvider):
         self._stack_config = {}
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._stack_config = {
-            key: req.config.get(key)
-            for key in req.config._props  # the dynamic Config has no public listing
-            if key.startswith("temporal:")
-        }
+        self._stack_config = {}
+        for key in (*STACK_CONFIG_KEYS, *PROVIDER_CONFIG_KEYS):
+            value = req.config.get(key)
+            if value is not None:
+                self._stack_config[key] = value
+
+    def _config_flag(self, key: str, default: bool) -> bool:
+        value = self._stack_config.get(key)
+        if value is None:
+            return default
+        return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+    def _config_number(self, key: str, default: float) -> float:
+        value = self._stack_config.get(key)
+        try:
+            return float(value) if value is not None else default
+        except ValueError:
+            return default
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -104,17 +132,63 @@ class ComputeConfigProvider(ResourceProvider):
             connection, self._stack_config.get, namespace=props.get("namespace") or None
         )
 
-    def _client(self, props: Mapping[str, Any]) -> Any:
-        # Imported here so that `check` and `diff` never load gRPC stubs.
-        from pulumi_temporal_compute.client import TemporalClient
+    def _client(self, props: Mapping[str, Any], timeout: float | None = None) -> Any:
+        # Imported here so that `diff` never loads the gRPC stubs.
+        from pulumi_temporal_compute.client import DEFAULT_TIMEOUT_SECONDS, TemporalClient
 
         settings = self._settings(props)
         secrets = [props.get("external_id") or ""]
-        return TemporalClient(settings, secrets=secrets)
+        return TemporalClient(settings, secrets=secrets, timeout=timeout or DEFAULT_TIMEOUT_SECONDS)
+
+    def _check_aws(self, props: Mapping[str, Any]) -> None:
+        """Check the Lambda functions and roles with the deployer's AWS credentials."""
+
+        if props.get("check_aws_resources") is False:
+            return
+        groups = props["scaling_groups"]
+        if not any(g["provider"]["type"] == model.AWS_LAMBDA for g in groups.values()):
+            return
+        from pulumi_temporal_compute.aws.checks import check_lambda_groups
+
+        problems = check_lambda_groups(groups)
+        if problems:
+            raise model.InputError([model.Failure(p.property, p.message) for p in problems])
+
+    def _retry_while_iam_settles(self, action: Callable[[], None], what: str) -> None:
+        """Run `action`, retrying while Temporal cannot yet assume a newly changed role."""
+
+        from pulumi_temporal_compute.errors import TemporalComputeError
+
+        limit = self._config_number(IAM_WAIT_CONFIG_KEY, DEFAULT_IAM_PROPAGATION_TIMEOUT)
+        deadline = time.monotonic() + limit
+        delay = 1.0
+        attempt = 1
+        while True:
+            try:
+                action()
+                return
+            except TemporalComputeError as error:
+                if error.kind != "assume_role" or time.monotonic() + delay > deadline:
+                    if error.kind == "assume_role" and attempt > 1:
+                        raise TemporalComputeError(
+                            f"{error} Retried for {limit:.0f} s (stack config "
+                            f"{IAM_WAIT_CONFIG_KEY} sets how long).",
+                            error.code,
+                            error.kind,
+                        ) from None
+                    raise
+                pulumi.log.info(
+                    f"Temporal could not assume the role yet while trying to {what} "
+                    f"(attempt {attempt}); IAM changes can take a few seconds to apply. "
+                    f"Retrying in {delay:.0f} s."
+                )
+                time.sleep(delay)
+                delay = min(delay * 2, 8.0)
+                attempt += 1
 
     # --- check and diff ------------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = model.normalize_inputs({k: v for k, v in news.items() if k != "__provider"})
         failures = model.validate_inputs(inputs)
 
@@ -128,11 +202,61 @@ class ComputeConfigProvider(ResourceProvider):
                 except ConnectionError_ as error:
                     failures.append(model.Failure("connection", str(error)))
 
-        skip_drainage = inputs.get("skip_drainage", False)
-        if not model.is_unknown(skip_drainage) and not isinstance(skip_drainage, bool):
-            failures.append(model.Failure("skip_drainage", "must be true or false."))
+        for key in ("skip_drainage", "validate_on_preview", "check_aws_resources"):
+            value = inputs.get(key)
+            if value is not None and not model.is_unknown(value) and not isinstance(value, bool):
+                failures.append(model.Failure(key, f"must be true or false, not {value!r}."))
+
+        if not failures and olds and not model.contains_unknown(inputs):
+            failures.extend(self._validate_on_server(olds, inputs))
 
         return CheckResult(inputs, [CheckFailure(f.property, f.reason) for f in failures])
+
+    def _validate_on_server(
+        self, old_inputs: Mapping[str, Any], inputs: Mapping[str, Any]
+    ) -> list[model.Failure]:
+        """Ask the server to validate changed scaling groups of an existing version.
+
+        This runs in `check`, so `pulumi preview` shows a wrong ARN or role in code
+        review. The validate RPC changes nothing. Temporal Server 1.32 answers it only
+        for a version that already has a compute configuration (for any other it waits
+        until the deadline), so a new version is checked when it is created instead.
+        """
+
+        from pulumi_temporal_compute.errors import TemporalComputeError
+
+        if inputs.get("validate_on_preview") is False:
+            return []
+        old_inputs = model.normalize_inputs(
+            {k: v for k, v in old_inputs.items() if k != "__provider"}
+        )
+        if model.contains_unknown(old_inputs) or model.validate_inputs(old_inputs):
+            return []
+        if any(old_inputs.get(key) != inputs.get(key) for key in REPLACE_KEYS):
+            return []  # a replacement: the version to validate against does not exist yet
+        old_groups = self._encoded_groups(old_inputs)
+        new_groups = self._encoded_groups(inputs)
+        upserts = group_updates(old_groups, new_groups)
+        if not upserts:
+            return []
+
+        timeout = self._config_number(VALIDATE_TIMEOUT_CONFIG_KEY, DEFAULT_VALIDATE_TIMEOUT)
+        try:
+            with self._client(inputs, timeout=timeout) as client:
+                client.validate_compute_config(
+                    inputs["deployment_name"], inputs["build_id"], upserts, (), timeout=timeout
+                )
+        except TemporalComputeError as error:
+            if error.kind in ("unavailable", "deadline", "exhausted", "internal", ""):
+                pulumi.log.warn(
+                    "Could not validate the compute configuration of "
+                    f"{inputs['deployment_name']}/{inputs['build_id']} on the server during "
+                    f"preview: {error}. It is checked again when it is applied."
+                )
+                return []
+            names = ", ".join(sorted(upserts))
+            return [model.Failure("scaling_groups", f"the server rejected group {names}: {error}")]
+        return []
 
     def _resolved_namespace(self, props: Mapping[str, Any]) -> Any:
         namespace = props.get("namespace")
@@ -186,10 +310,11 @@ class ComputeConfigProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         from pulumi_temporal_compute.client import request_id
-        from pulumi_temporal_compute.errors import AlreadyExistsError
+        from pulumi_temporal_compute.errors import AlreadyExistsError, TemporalComputeError
 
         props = model.normalize_inputs({k: v for k, v in props.items() if k != "__provider"})
         self._validate_or_raise(props)
+        self._check_aws(props)
         groups = self._encoded_groups(props)
         deployment_name = props["deployment_name"]
         build_id = props["build_id"]
@@ -212,18 +337,25 @@ class ComputeConfigProvider(ResourceProvider):
             config_digest = model.canonical_json(
                 {name: _group_document(group) for name, group in groups.items()}
             )
+            create_request_id = request_id(
+                "create-version", namespace, deployment_name, build_id, config_digest
+            )
             try:
-                client.create_version(
-                    deployment_name,
-                    build_id,
-                    groups,
-                    request_id(
-                        "create-version", namespace, deployment_name, build_id, config_digest
+                self._retry_while_iam_settles(
+                    lambda: client.create_version(
+                        deployment_name, build_id, groups, create_request_id
                     ),
+                    f"create {deployment_name}/{build_id}",
                 )
             except AlreadyExistsError:
                 version_created = False
                 self._attach_to_existing(client, props, groups)
+            except TemporalComputeError:
+                if deployment_created:
+                    # Leave nothing half done: the deployment was made only for this version.
+                    with contextlib.suppress(TemporalComputeError):
+                        client.delete_deployment(deployment_name)
+                raise
 
         outputs = dict(props)
         outputs["namespace"] = namespace
@@ -280,27 +412,30 @@ class ComputeConfigProvider(ResourceProvider):
         new_groups = self._encoded_groups(news)
         upserts = group_updates(old_groups, new_groups)
         removals = sorted(set(old_groups) - set(new_groups))
+        if upserts:
+            changed = {name: news["scaling_groups"][name] for name in upserts}
+            self._check_aws({**news, "scaling_groups": changed})
 
         with self._client(news) as client:
             namespace = client.settings.namespace
             if upserts or removals:
-                client.update_compute_config(
+                update_request_id = request_id(
+                    "update",
+                    namespace,
                     news["deployment_name"],
                     news["build_id"],
-                    upserts,
-                    removals,
-                    request_id(
-                        "update",
-                        namespace,
+                    model.canonical_json({n: _group_document(g) for n, g in old_groups.items()}),
+                    model.canonical_json({n: _group_document(g) for n, g in new_groups.items()}),
+                )
+                self._retry_while_iam_settles(
+                    lambda: client.update_compute_config(
                         news["deployment_name"],
                         news["build_id"],
-                        model.canonical_json(
-                            {n: _group_document(g) for n, g in old_groups.items()}
-                        ),
-                        model.canonical_json(
-                            {n: _group_document(g) for n, g in new_groups.items()}
-                        ),
+                        upserts,
+                        removals,
+                        update_request_id,
                     ),
+                    f"update {news['deployment_name']}/{news['build_id']}",
                 )
 
         outputs = dict(news)

@@ -6,6 +6,7 @@ when the session ends.
 
 from __future__ import annotations
 
+import os
 import secrets
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +23,21 @@ from pulumi_temporal_compute.testing.aws_setup import LambdaWorker, create_lambd
 from pulumi_temporal_compute.testing.engine import EngineSession, ProviderProcess
 from pulumi_temporal_compute.testing.temporal_server import TemporalDevServer
 
+# Everything the tests start inherits this environment. The AWS SDKs then use dummy
+# credentials and never look for the cloud metadata service; the `aws` fixture adds
+# the emulator's endpoint. No test reaches AWS itself.
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_REGION="us-east-1",
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_EC2_METADATA_DISABLED="true",
+    AWS_CONFIG_FILE=os.devnull,
+    AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+)
+for _name in [name for name in os.environ if name.startswith("TEMPORAL_")]:
+    del os.environ[_name]
+
 
 @pytest.fixture(scope="session")
 def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -31,6 +47,7 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def aws(session_dir: Path) -> Iterator[AwsEmulator]:
     with AwsEmulator.start(session_dir / "aws") as emulator:
+        os.environ["AWS_ENDPOINT_URL"] = emulator.endpoint_url
         yield emulator
 
 

@@ -50,6 +50,7 @@ def with_change(path: str, value: Any) -> dict[str, Any]:
 
 _DELETE = object()
 PROVIDER = "scaling_groups.default.provider"
+SCALER = "scaling_groups.default.scaler"
 
 # (case, path to change, new value, property the failure must name, words the reason must contain)
 BAD_INPUTS = [
@@ -138,14 +139,59 @@ BAD_INPUTS = [
     ("external id long", "external_id", "a" * 46, "external_id", "5 to 45"),
     ("external id chars", "external_id", "abc def!", "external_id", "characters"),
     ("external id missing", "external_id", _DELETE, "external_id", "required"),
-    ("provider type", f"{PROVIDER}.type", "azure-functions", f"{PROVIDER}.type", "not supported"),
+    ("provider type", f"{PROVIDER}.type", "Azure Functions!", f"{PROVIDER}.type", "invalid"),
     ("provider not object", PROVIDER, "lambda", PROVIDER, "object"),
+    ("scaler type", SCALER, {"type": "Rate Based"}, f"{SCALER}.type", "invalid"),
+    ("two providers in one group", f"{PROVIDER}.project", "my-project", PROVIDER, "exactly one"),
+    ("rate counts partial", SCALER, {"type": "rate-based", "min_count": 1}, SCALER, "together"),
     (
-        "scaler type",
-        "scaling_groups.default.scaler",
-        {"type": "rate-based"},
-        "scaling_groups.default.scaler.type",
-        "not supported",
+        "rate min above max",
+        SCALER,
+        {"type": "rate-based", "min_count": 5, "max_count": 3, "initial_count": 4},
+        SCALER,
+        "min_count <= initial_count <= max_count",
+    ),
+    (
+        "rate max zero",
+        SCALER,
+        {"type": "rate-based", "min_count": 0, "max_count": 0, "initial_count": 0},
+        f"{SCALER}.max_count",
+        "at least 1",
+    ),
+    (
+        "rate negative",
+        SCALER,
+        {"type": "rate-based", "min_count": -1, "max_count": 3, "initial_count": 0},
+        f"{SCALER}.min_count",
+        "whole number",
+    ),
+    (
+        "rate fraction count",
+        SCALER,
+        {"type": "rate-based", "min_count": 0.5, "max_count": 3, "initial_count": 1},
+        f"{SCALER}.min_count",
+        "whole number",
+    ),
+    (
+        "utilization zero",
+        SCALER,
+        {"type": "rate-based", "utilization_target": 0},
+        f"{SCALER}.utilization_target",
+        "(0, 1]",
+    ),
+    (
+        "utilization above one",
+        SCALER,
+        {"type": "rate-based", "utilization_target": 1.5},
+        f"{SCALER}.utilization_target",
+        "(0, 1]",
+    ),
+    (
+        "custom details not object",
+        PROVIDER,
+        {"type": "my-provider", "details": "x=1"},
+        f"{PROVIDER}.details",
+        "JSON object",
     ),
     (
         "scaler settings",
@@ -283,3 +329,94 @@ def test_lambda_arn_accepted(arn: str) -> None:
     model.check_lambda_arn(arn, "arn", failures)
 
     assert failures == []
+
+
+GCP_GROUP = {
+    "task_queue_types": ["activity"],
+    "provider": {
+        "type": "gcp-cloud-run",
+        "project": "my-project-123",
+        "region": "us-central1",
+        "worker_pool": "orders-pool",
+        "service_account": "worker@my-project-123.iam.gserviceaccount.com",
+    },
+    "scaler": {
+        "type": "rate-based",
+        "min_count": 0.0,
+        "max_count": 3.0,
+        "initial_count": 1.0,
+        "utilization_target": 0.75,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("project", "My_Project", "GCP project ID"),
+        ("region", "us central", "GCP region"),
+        ("worker_pool", "Orders_Pool", "worker pool"),
+        ("service_account", "not-an-email", "service account"),
+        ("project", "", "required"),
+    ],
+)
+def test_gcp_cloud_run_bad_field(field: str, value: str, words: str) -> None:
+    inputs = valid_inputs()
+    group = copy.deepcopy(GCP_GROUP)
+    group["provider"][field] = value
+    inputs["scaling_groups"]["cloud-run"] = group
+
+    failures = model.validate_inputs(model.normalize_inputs(inputs))
+
+    assert [f.property for f in failures] == [f"scaling_groups.cloud-run.provider.{field}"]
+    assert words in failures[0].reason
+
+
+def test_gcp_cloud_run_encodes_server_documents() -> None:
+    inputs = valid_inputs()
+    inputs["scaling_groups"]["cloud-run"] = copy.deepcopy(GCP_GROUP)
+    normalized = model.normalize_inputs(inputs)
+    assert model.validate_inputs(normalized) == []
+
+    encoded = model.encode_group(normalized["scaling_groups"]["cloud-run"], EXTERNAL_ID)
+    decoded, external_id = model.decode_group(encoded)
+
+    assert encoded.provider_details == {
+        "project": "my-project-123",
+        "region": "us-central1",
+        "worker_pool": "orders-pool",
+        "service_account": "worker@my-project-123.iam.gserviceaccount.com",
+    }
+    assert encoded.scaler_type == "rate-based"
+    assert encoded.scaler_details == {
+        "min_count": 0,
+        "max_count": 3,
+        "initial_count": 1,
+        "utilization_target": 0.75,
+    }
+    assert isinstance(encoded.scaler_details["max_count"], int)
+    assert external_id is None
+    assert decoded == normalized["scaling_groups"]["cloud-run"]
+
+
+def test_custom_provider_round_trip() -> None:
+    inputs = valid_inputs()
+    inputs["scaling_groups"]["custom"] = {
+        "task_queue_types": ["nexus"],
+        "provider": {
+            "type": "my-provider",
+            "details": {"pool": "a", "size": 2},
+            "nexus_endpoint": "my-endpoint",
+        },
+        "scaler": {"type": "my-scaler", "details": {"step": 1}},
+    }
+    normalized = model.normalize_inputs(inputs)
+    assert model.validate_inputs(normalized) == []
+
+    encoded = model.encode_group(normalized["scaling_groups"]["custom"], EXTERNAL_ID)
+    decoded, _ = model.decode_group(encoded)
+
+    assert encoded.provider_details == {"pool": "a", "size": 2}
+    assert encoded.nexus_endpoint == "my-endpoint"
+    assert encoded.scaler_details == {"step": 1}
+    assert decoded == normalized["scaling_groups"]["custom"]

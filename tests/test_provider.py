@@ -384,18 +384,50 @@ def test_role_without_external_id_condition_rejected(
 ) -> None:
     loose = make_worker(enforce_external_id=False)
     deployment = unique_name("loose")
+    inputs = lambda_inputs(loose, deployment_name=deployment, check_aws_resources=False)
 
     with pytest.raises(ProviderError) as failed:
-        engine.up(
-            NAME, lambda_inputs(loose, deployment_name=deployment), secret_inputs=["external_id"]
-        )
+        engine.up(NAME, inputs, secret_inputs=["external_id"])
 
     message = failed.value.message
     assert "does not enforce an external ID" in message
     assert "sts:ExternalId" in message
+    assert "server said: " in message  # the server's own check, not ours
     assert loose.external_id not in failed.value.details
     with pytest.raises(NotFoundError):
         client.describe_version(deployment, "b1")
+    assert not client.deployment_exists(deployment)
+
+
+def test_aws_check_finds_loose_trust_first(
+    engine: EngineSession, client: TemporalClient, make_worker: Callable[..., LambdaWorker]
+) -> None:
+    loose = make_worker(enforce_external_id=False)
+    deployment = unique_name("precheck")
+
+    with pytest.raises(ProviderError) as failed:
+        engine.up(NAME, lambda_inputs(loose, deployment_name=deployment))
+
+    message = failed.value.message
+    assert "scaling_groups.default.provider.role_arn" in message
+    assert f"the trust policy of {loose.invoke_role_arn}" in message
+    assert "without an external ID" in message
+    assert not client.deployment_exists(deployment)
+
+
+def test_aws_check_finds_missing_role(
+    engine: EngineSession, client: TemporalClient, worker: LambdaWorker
+) -> None:
+    deployment = unique_name("norole")
+    inputs = lambda_inputs(worker, deployment_name=deployment)
+    missing_role = worker.invoke_role_arn + "-missing"
+    inputs["scaling_groups"]["default"]["provider"]["role_arn"] = missing_role
+
+    with pytest.raises(ProviderError) as failed:
+        engine.up(NAME, inputs)
+
+    assert f"the IAM role {missing_role} does not exist" in failed.value.message
+    assert not client.deployment_exists(deployment)
 
 
 def test_role_with_external_id_condition_accepted(
@@ -410,16 +442,26 @@ def test_role_with_external_id_condition_accepted(
     engine.destroy(NAME)
 
 
-def test_missing_function_is_explained(engine: EngineSession, worker: LambdaWorker) -> None:
+@pytest.mark.parametrize("check_aws_resources", [True, False])
+def test_missing_function_is_explained(
+    engine: EngineSession, worker: LambdaWorker, check_aws_resources: bool
+) -> None:
     missing = worker.function_arn.replace(worker.function_name, "no-such-function")
+    inputs = lambda_inputs(
+        worker,
+        deployment_name=unique_name("nofn"),
+        function_arn=missing,
+        check_aws_resources=check_aws_resources,
+    )
 
     with pytest.raises(ProviderError) as failed:
-        engine.up(
-            NAME, lambda_inputs(worker, deployment_name=unique_name("nofn"), function_arn=missing)
-        )
+        engine.up(NAME, inputs)
 
-    assert "could not see the Lambda function" in failed.value.message
-    assert "lambda:GetFunction" in failed.value.message
+    if check_aws_resources:
+        assert f"the Lambda function {missing} does not exist in us-east-1" in failed.value.message
+    else:
+        assert "could not see the Lambda function" in failed.value.message
+        assert "lambda:GetFunction" in failed.value.message
 
 
 def test_missing_namespace_is_explained(engine: EngineSession, worker: LambdaWorker) -> None:

@@ -1,0 +1,1 @@
+"""Worker code that runs inside the Lambda function."""

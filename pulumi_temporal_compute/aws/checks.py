@@ -1,0 +1,158 @@
+"""Checks of the AWS side with the deployer's own credentials, before Temporal is asked.
+
+Temporal's own check of an `aws-lambda` configuration reports only its first
+problem, in AWS SDK words. These checks name the resource and the fix. They
+use boto3's default credential chain (the same credentials `pulumi-aws` uses),
+and are skipped with the resource's `check_aws_resources=False`.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_temporal_compute import model
+
+
+@dataclass(frozen=True)
+class AwsProblem:
+    """One problem found, with the input property it concerns."""
+
+    property: str
+    message: str
+
+
+def _trust_requires_external_id(document: Mapping[str, Any]) -> bool:
+    """Tell whether every statement that allows sts:AssumeRole to an AWS principal has a
+    condition on sts:ExternalId."""
+
+    statements = document.get("Statement", [])
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    allowing = []
+    for statement in statements:
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action", [])
+        actions = [actions] if isinstance(actions, str) else actions
+        if not any(a.lower() in ("sts:assumerole", "sts:*", "*") for a in actions):
+            continue
+        principal = statement.get("Principal", {})
+        if isinstance(principal, Mapping) and "AWS" not in principal:
+            continue  # a service principal such as lambda.amazonaws.com
+        allowing.append(statement)
+    if not allowing:
+        return False
+    for statement in allowing:
+        keys = {
+            key.lower()
+            for operator in (statement.get("Condition") or {}).values()
+            if isinstance(operator, Mapping)
+            for key in operator
+        }
+        if "sts:externalid" not in keys:
+            return False
+    return True
+
+
+def check_lambda_groups(groups: Mapping[str, Mapping[str, Any]]) -> list[AwsProblem]:
+    """Check each aws-lambda group's function and role; return every problem found."""
+
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    problems: list[AwsProblem] = []
+    session = boto3.session.Session()
+    roles_seen: set[str] = set()
+    for name, group in groups.items():
+        provider = group.get("provider") or {}
+        if provider.get("type") != model.AWS_LAMBDA:
+            continue
+        prop = f"scaling_groups.{name}.provider"
+        function_arn = provider["function_arn"]
+        parts = model.lambda_arn_parts(function_arn)
+        assert parts is not None, "inputs are validated before AWS is checked"
+
+        try:
+            lambda_client = session.client("lambda", region_name=parts["region"])
+            lambda_client.get_function(FunctionName=function_arn)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code == "ResourceNotFoundException":
+                problems.append(
+                    AwsProblem(
+                        f"{prop}.function_arn",
+                        f"the Lambda function {function_arn} does not exist in {parts['region']} "
+                        "(checked with your AWS credentials). Check the region, account, name and "
+                        "version in the ARN, or create the function first.",
+                    )
+                )
+            else:
+                problems.append(
+                    AwsProblem(
+                        f"{prop}.function_arn",
+                        f"could not look up the Lambda function {function_arn}: {code}. Your AWS "
+                        "credentials need lambda:GetFunction, or set check_aws_resources=False.",
+                    )
+                )
+        except BotoCoreError as error:
+            problems.append(AwsProblem(f"{prop}.function_arn", _no_aws(error)))
+            return problems
+
+        role_arn = provider["role_arn"]
+        if role_arn in roles_seen:
+            continue
+        roles_seen.add(role_arn)
+        problems.extend(_check_role(session, role_arn, f"{prop}.role_arn"))
+    return problems
+
+
+def _no_aws(error: Exception) -> str:
+    return (
+        f"could not reach AWS to check the function and role ({error}). Configure AWS "
+        "credentials for this deployment, or set check_aws_resources=False."
+    )
+
+
+def _check_role(session: Any, role_arn: str, prop: str) -> Iterable[AwsProblem]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    role_name = role_arn.rsplit("/", 1)[-1]
+    try:
+        role = session.client("iam").get_role(RoleName=role_name)["Role"]
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code == "NoSuchEntity":
+            return [
+                AwsProblem(
+                    prop,
+                    f"the IAM role {role_arn} does not exist (checked with your AWS credentials). "
+                    "Create it, or fix role_arn.",
+                )
+            ]
+        return [
+            AwsProblem(
+                prop,
+                f"could not look up the IAM role {role_arn}: {code}. Your AWS credentials need "
+                "iam:GetRole, or set check_aws_resources=False.",
+            )
+        ]
+    except BotoCoreError as error:
+        return [AwsProblem(prop, _no_aws(error))]
+
+    document = role.get("AssumeRolePolicyDocument", {})
+    if isinstance(document, str):
+        document = json.loads(urllib.parse.unquote(document))
+    if not _trust_requires_external_id(document):
+        return [
+            AwsProblem(
+                prop,
+                f"the trust policy of {role_arn} lets a principal assume the role without an "
+                'external ID. Add "Condition": {"StringEquals": {"sts:ExternalId": ...}} to '
+                "each statement that trusts Temporal; Temporal rejects the role otherwise.",
+            )
+        ]
+    return []
