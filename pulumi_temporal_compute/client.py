@@ -161,6 +161,16 @@ def _version(deployment_name: str, build_id: str) -> deployment_pb2.WorkerDeploy
     )
 
 
+@dataclass(frozen=True)
+class Routing:
+    """A Worker Deployment's routing: "" as a build ID means unversioned workers."""
+
+    current_build_id: str
+    ramping_build_id: str
+    ramping_percentage: float
+    conflict_token: bytes
+
+
 class _ApiKeyAuth(grpc.AuthMetadataPlugin):
     def __init__(self, api_key: str) -> None:
         self._header = f"Bearer {api_key}"
@@ -433,3 +443,71 @@ class TemporalClient:
             ),
             f"delete Worker Deployment Version {deployment_name}/{build_id}",
         )
+
+    def describe_routing(self, deployment_name: str) -> Routing:
+        response = self._call(
+            "DescribeWorkerDeployment",
+            rr.DescribeWorkerDeploymentRequest(
+                namespace=self.settings.namespace, deployment_name=deployment_name
+            ),
+            f"describe Worker Deployment {deployment_name}",
+        )
+        routing = response.worker_deployment_info.routing_config
+        ramping = routing.ramping_deployment_version.build_id
+        return Routing(
+            current_build_id=routing.current_deployment_version.build_id,
+            ramping_build_id=ramping,
+            ramping_percentage=round(float(routing.ramping_version_percentage), 4)
+            if ramping
+            else 0.0,
+            conflict_token=response.conflict_token,
+        )
+
+    def set_current_version(
+        self, deployment_name: str, build_id: str, conflict_token: bytes
+    ) -> bytes:
+        target = build_id or "unversioned workers"
+        response = self._call(
+            "SetWorkerDeploymentCurrentVersion",
+            rr.SetWorkerDeploymentCurrentVersionRequest(
+                namespace=self.settings.namespace,
+                deployment_name=deployment_name,
+                build_id=build_id,
+                conflict_token=conflict_token,
+                identity=self.settings.identity,
+                # A serverless version has no pollers until the server starts a worker.
+                allow_no_pollers=True,
+            ),
+            f"make {target} current in Worker Deployment {deployment_name}",
+        )
+        token: bytes = response.conflict_token
+        return token
+
+    def set_ramping_version(
+        self,
+        deployment_name: str,
+        build_id: str,
+        percentage: float,
+        conflict_token: bytes,
+    ) -> bytes:
+        action = (
+            f"ramp {percentage:g}% of new workflows to {build_id} "
+            f"in Worker Deployment {deployment_name}"
+            if build_id
+            else f"stop the ramp in Worker Deployment {deployment_name}"
+        )
+        response = self._call(
+            "SetWorkerDeploymentRampingVersion",
+            rr.SetWorkerDeploymentRampingVersionRequest(
+                namespace=self.settings.namespace,
+                deployment_name=deployment_name,
+                build_id=build_id,
+                percentage=percentage,
+                conflict_token=conflict_token,
+                identity=self.settings.identity,
+                allow_no_pollers=True,
+            ),
+            action,
+        )
+        token: bytes = response.conflict_token
+        return token

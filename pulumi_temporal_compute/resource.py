@@ -80,19 +80,107 @@ class AwsLambdaProviderArgs:
 
 
 @dataclass
+class GcpCloudRunProviderArgs:
+    """The `gcp-cloud-run` compute provider: a Cloud Run worker pool Temporal scales."""
+
+    project: pulumi.Input[str]
+    """GCP project ID that hosts the worker pool."""
+    region: pulumi.Input[str]
+    """Region of the worker pool, such as `us-central1`."""
+    worker_pool: pulumi.Input[str]
+    """Name of the Cloud Run worker pool."""
+    service_account: pulumi.Input[str]
+    """Service account Temporal impersonates to manage the pool."""
+    nexus_endpoint: pulumi.Input[str] | None = None
+
+    def to_props(self) -> dict[str, Any]:
+        props: dict[str, Any] = {
+            "type": model.GCP_CLOUD_RUN,
+            "project": self.project,
+            "region": self.region,
+            "worker_pool": self.worker_pool,
+            "service_account": self.service_account,
+        }
+        if self.nexus_endpoint is not None:
+            props["nexus_endpoint"] = self.nexus_endpoint
+        return props
+
+
+@dataclass
+class CustomProviderArgs:
+    """Any other provider type the server enables, with its settings as a JSON object."""
+
+    type: pulumi.Input[str]
+    details: Mapping[str, Any] = field(default_factory=dict)
+    """Provider settings, sent to the server as a json/plain payload."""
+    nexus_endpoint: pulumi.Input[str] | None = None
+    """Nexus endpoint that serves this provider, for providers implemented over Nexus."""
+
+    def to_props(self) -> dict[str, Any]:
+        props: dict[str, Any] = {"type": self.type, "details": dict(self.details)}
+        if self.nexus_endpoint is not None:
+            props["nexus_endpoint"] = self.nexus_endpoint
+        return props
+
+
+@dataclass
+class NoSyncScalerArgs:
+    """The `no-sync` scaler: start a worker when a task finds no poller. It has no settings."""
+
+    def to_props(self) -> dict[str, Any]:
+        return {"type": model.NO_SYNC}
+
+
+@dataclass
+class RateBasedScalerArgs:
+    """The `rate-based` scaler. The three counts go together; the server defaults to 0/30/0/0.8."""
+
+    min_count: pulumi.Input[int] | None = None
+    max_count: pulumi.Input[int] | None = None
+    """At least 1."""
+    initial_count: pulumi.Input[int] | None = None
+    """Between min_count and max_count."""
+    utilization_target: pulumi.Input[float] | None = None
+    """Fraction of worker capacity to aim for, in (0, 1]."""
+
+    def to_props(self) -> dict[str, Any]:
+        props: dict[str, Any] = {"type": model.RATE_BASED}
+        for name in ("min_count", "max_count", "initial_count", "utilization_target"):
+            value = getattr(self, name)
+            if value is not None:
+                props[name] = value
+        return props
+
+
+@dataclass
+class CustomScalerArgs:
+    """Any other scaler type the server enables, with its settings as a JSON object."""
+
+    type: pulumi.Input[str]
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_props(self) -> dict[str, Any]:
+        return {"type": self.type, "details": dict(self.details)}
+
+
+ProviderArgs = AwsLambdaProviderArgs | GcpCloudRunProviderArgs | CustomProviderArgs
+ScalerArgs = NoSyncScalerArgs | RateBasedScalerArgs | CustomScalerArgs
+
+
+@dataclass
 class ScalingGroupArgs:
     """One scaling group: which task queue types it serves, its provider and its scaler."""
 
-    provider: AwsLambdaProviderArgs
+    provider: ProviderArgs
     task_queue_types: Sequence[str] = ()
     """`workflow`, `activity`, `nexus`; empty means every type no other group claims."""
-    scaler: Mapping[str, Any] = field(default_factory=lambda: {"type": model.NO_SYNC})
+    scaler: ScalerArgs = field(default_factory=NoSyncScalerArgs)
 
     def to_props(self) -> dict[str, Any]:
         return {
             "task_queue_types": list(self.task_queue_types),
             "provider": self.provider.to_props(),
-            "scaler": dict(self.scaler),
+            "scaler": self.scaler.to_props(),
         }
 
 
@@ -119,6 +207,12 @@ class WorkerDeploymentVersionComputeConfigArgs:
     connection: ConnectionArgs | None = None
     skip_drainage: pulumi.Input[bool] | None = None
     """On delete, delete the version even while it is draining. Defaults to false."""
+    validate_on_preview: pulumi.Input[bool] | None = None
+    """Ask the server to validate changed scaling groups of an existing version during
+    `pulumi preview`. Defaults to true; an unreachable server is then only a warning."""
+    check_aws_resources: pulumi.Input[bool] | None = None
+    """Before asking Temporal, check each Lambda function and role with your own AWS
+    credentials (boto3's default chain). Defaults to true."""
 
     def to_props(self) -> dict[str, Any]:
         if (self.aws_lambda is None) == (self.scaling_groups is None):
@@ -145,6 +239,8 @@ class WorkerDeploymentVersionComputeConfigArgs:
             else None,
             "connection": self.connection.to_props() if self.connection else None,
             "skip_drainage": self.skip_drainage,
+            "validate_on_preview": self.validate_on_preview,
+            "check_aws_resources": self.check_aws_resources,
         }
         return props
 

@@ -1,0 +1,334 @@
+"""Routing as code: which version of a Worker Deployment is current, and which one ramps.
+
+`WorkerDeploymentRouting` sets the current version (or unversioned workers)
+and, optionally, a ramping version with a percentage. It works for versions
+that no worker has polled yet, as serverless versions are until the server
+starts a worker, and it checks that each version exists first: with
+`allow_no_pollers` the server would otherwise create an empty version.
+
+Every change carries the conflict token of the routing it was computed from,
+and a routing that changed since Pulumi last saw it is reported, not
+overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from pulumi_temporal_compute import model
+from pulumi_temporal_compute.connection import (
+    STACK_CONFIG_KEYS,
+    ConnectionSettings,
+    resolve_connection,
+)
+
+ON_DELETE_KEEP = "keep"
+ON_DELETE_UNVERSIONED = "unversioned"
+ROUTING_KEYS = ("current_build_id", "ramping_build_id", "ramping_percentage")
+REPLACE_KEYS = ("namespace", "deployment_name")
+
+
+def _normalize(props: Mapping[str, Any]) -> dict[str, Any]:
+    normalized = {k: v for k, v in props.items() if k != "__provider"}
+    for key in ("namespace", "current_build_id", "ramping_build_id"):
+        if normalized.get(key) is None:
+            normalized[key] = ""
+    if normalized.get("ramping_percentage") is None:
+        normalized["ramping_percentage"] = 0.0
+    if normalized.get("on_delete") is None:
+        normalized["on_delete"] = ON_DELETE_KEEP
+    percentage = normalized["ramping_percentage"]
+    if isinstance(percentage, int | float) and not isinstance(percentage, bool):
+        normalized["ramping_percentage"] = float(percentage)
+    return normalized
+
+
+class RoutingProvider(ResourceProvider):
+    """Sets and reads a Worker Deployment's current and ramping versions."""
+
+    serialize_as_secret_always = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stack_config: dict[str, Any] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._stack_config = {}
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._stack_config = {
+            key: value for key in STACK_CONFIG_KEYS if (value := req.config.get(key)) is not None
+        }
+
+    def _settings(self, props: Mapping[str, Any]) -> ConnectionSettings:
+        return resolve_connection(
+            props.get("connection") or {},
+            self._stack_config.get,
+            namespace=props.get("namespace") or None,
+        )
+
+    def _client(self, props: Mapping[str, Any]) -> Any:
+        from pulumi_temporal_compute.client import TemporalClient
+
+        return TemporalClient(self._settings(props))
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = _normalize(news)
+        failures: list[CheckFailure] = []
+
+        deployment = inputs.get("deployment_name")
+        if not model.is_unknown(deployment) and (not isinstance(deployment, str) or not deployment):
+            failures.append(
+                CheckFailure("deployment_name", "the Worker Deployment name is required.")
+            )
+        for key in ("current_build_id", "ramping_build_id"):
+            value = inputs[key]
+            if not model.is_unknown(value) and not isinstance(value, str):
+                failures.append(CheckFailure(key, "must be a build ID string."))
+
+        current, ramping = inputs["current_build_id"], inputs["ramping_build_id"]
+        percentage = inputs["ramping_percentage"]
+        if not model.is_unknown(percentage):
+            if not isinstance(percentage, float) or not 0 <= percentage <= 100:
+                failures.append(
+                    CheckFailure(
+                        "ramping_percentage", f"must be a number from 0 to 100, not {percentage!r}."
+                    )
+                )
+            elif percentage and isinstance(ramping, str) and not ramping:
+                failures.append(
+                    CheckFailure(
+                        "ramping_percentage",
+                        "a ramp needs a version: set ramping_build_id, or set the percentage to 0.",
+                    )
+                )
+        if isinstance(current, str) and isinstance(ramping, str) and current and current == ramping:
+            failures.append(
+                CheckFailure(
+                    "ramping_build_id",
+                    f"{ramping!r} is already the current version; ramp a different build ID.",
+                )
+            )
+        on_delete = inputs["on_delete"]
+        if not model.is_unknown(on_delete) and on_delete not in (
+            ON_DELETE_KEEP,
+            ON_DELETE_UNVERSIONED,
+        ):
+            failures.append(
+                CheckFailure(
+                    "on_delete",
+                    f"must be {ON_DELETE_KEEP!r} (leave routing as it is) or "
+                    f"{ON_DELETE_UNVERSIONED!r} (route new workflows to unversioned workers).",
+                )
+            )
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        news = _normalize(news)
+        olds = _normalize(olds)
+        changed = []
+        replaces = []
+        for key in (*REPLACE_KEYS, *ROUTING_KEYS, "connection", "on_delete"):
+            new_value = news.get(key)
+            namespace_from_connection = (
+                key == "namespace"
+                and not new_value
+                and not model.is_unknown(new_value)
+                and not model.contains_unknown(news.get("connection"))
+            )
+            if namespace_from_connection:
+                new_value = self._settings(news).namespace
+            if model.contains_unknown(new_value) or new_value != olds.get(key):
+                changed.append(key)
+                if key in REPLACE_KEYS:
+                    replaces.append(key)
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
+
+    def _apply(
+        self, client: Any, props: Mapping[str, Any], expected: Mapping[str, Any] | None
+    ) -> None:
+        """Bring the server's routing to `props`; `expected` is the routing Pulumi last saw."""
+
+        from pulumi_temporal_compute.errors import NotFoundError, TemporalComputeError
+
+        deployment = props["deployment_name"]
+        for key in ("current_build_id", "ramping_build_id"):
+            build_id = props[key]
+            if not build_id:
+                continue
+            try:
+                client.describe_version(deployment, build_id)
+            except NotFoundError:
+                raise TemporalComputeError(
+                    f"{key}: Worker Deployment Version {deployment}/{build_id} does not exist. "
+                    "Create it first (for example with WorkerDeploymentVersionComputeConfig, "
+                    "and make this resource depend on it); routing to a missing version would "
+                    "make the server create an empty one."
+                ) from None
+
+        routing = client.describe_routing(deployment)
+        seen = {
+            "current_build_id": routing.current_build_id,
+            "ramping_build_id": routing.ramping_build_id,
+            "ramping_percentage": routing.ramping_percentage,
+        }
+        if expected is not None:
+            expected_routing = {key: expected.get(key) for key in ROUTING_KEYS}
+            if seen != expected_routing:
+                raise TemporalComputeError(
+                    f"the routing of Worker Deployment {deployment} changed outside Pulumi: the "
+                    f"server has {_describe(seen)}, Pulumi last saw {_describe(expected_routing)}. "
+                    "Run `pulumi refresh` to accept the server's routing, then `pulumi up` again."
+                )
+
+        token = routing.conflict_token
+        current, ramping = props["current_build_id"], props["ramping_build_id"]
+        percentage = props["ramping_percentage"]
+        # Stop a ramp that is no longer wanted first, so promoting the ramping version to
+        # current never leaves it ramping as well.
+        if seen["ramping_build_id"] and seen["ramping_build_id"] != ramping:
+            token = client.set_ramping_version(deployment, "", 0.0, token)
+        if seen["current_build_id"] != current:
+            token = client.set_current_version(deployment, current, token)
+        if ramping and (
+            seen["ramping_build_id"] != ramping or seen["ramping_percentage"] != percentage
+        ):
+            client.set_ramping_version(deployment, ramping, percentage, token)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        props = _normalize(props)
+        with self._client(props) as client:
+            namespace = client.settings.namespace
+            self._apply(client, props, None)
+        outputs = dict(props, namespace=namespace)
+        return CreateResult(f"{namespace}/{props['deployment_name']}", outputs)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        news = _normalize(news)
+        olds = _normalize(olds)
+        with self._client(news) as client:
+            namespace = client.settings.namespace
+            if any(news[key] != olds.get(key) for key in ROUTING_KEYS):
+                self._apply(client, news, olds)
+        return UpdateResult(dict(news, namespace=namespace))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        from pulumi_temporal_compute.errors import NamespaceNotFoundError, NotFoundError
+
+        namespace, _, deployment = id_.partition("/")
+        props = _normalize(props)
+        lookup = dict(props, namespace=namespace, deployment_name=deployment)
+        with self._client(lookup) as client:
+            try:
+                routing = client.describe_routing(deployment)
+            except NamespaceNotFoundError:
+                raise
+            except NotFoundError:
+                return ReadResult("", {})
+        outputs = dict(
+            lookup,
+            current_build_id=routing.current_build_id,
+            ramping_build_id=routing.ramping_build_id,
+            ramping_percentage=routing.ramping_percentage,
+        )
+        inputs_keys = (*REPLACE_KEYS, *ROUTING_KEYS, "connection", "on_delete")
+        return ReadResult(id_, outputs, {k: outputs[k] for k in inputs_keys if k in outputs})
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        from pulumi_temporal_compute.errors import NotFoundError
+
+        props = _normalize(props)
+        deployment = props["deployment_name"]
+        if props["on_delete"] != ON_DELETE_UNVERSIONED:
+            pulumi.log.info(
+                f"Left the routing of Worker Deployment {deployment} as it is (on_delete='keep')."
+            )
+            return
+        with self._client(props) as client:
+            try:
+                routing = client.describe_routing(deployment)
+            except NotFoundError:
+                return
+            token = routing.conflict_token
+            if routing.ramping_build_id:
+                token = client.set_ramping_version(deployment, "", 0.0, token)
+            if routing.current_build_id:
+                client.set_current_version(deployment, "", token)
+        pulumi.log.info(f"Routed new workflows of {deployment} to unversioned workers.")
+
+
+def _describe(routing: Mapping[str, Any]) -> str:
+    current = routing.get("current_build_id") or "unversioned"
+    text = f"current {current}"
+    if routing.get("ramping_build_id"):
+        text += f", ramping {routing['ramping_build_id']} at {routing['ramping_percentage']:g}%"
+    return text
+
+
+@dataclass
+class WorkerDeploymentRoutingArgs:
+    """Inputs of `WorkerDeploymentRouting`."""
+
+    deployment_name: pulumi.Input[str]
+    """Worker Deployment whose routing this sets. Changing it replaces the resource."""
+    current_build_id: pulumi.Input[str] | None = None
+    """Build ID of the current version; empty or None routes to unversioned workers."""
+    ramping_build_id: pulumi.Input[str] | None = None
+    """Build ID that gets `ramping_percentage` of new workflows; None for no ramp."""
+    ramping_percentage: pulumi.Input[float] | None = None
+    """Share of new workflows, 0 to 100, sent to the ramping version."""
+    namespace: pulumi.Input[str] | None = None
+    connection: Any = None
+    """`ConnectionArgs` from pulumi_temporal_compute.resource; see its documentation."""
+    on_delete: pulumi.Input[str] | None = None
+    """`keep` (default): deleting this resource leaves routing as it is. `unversioned`:
+    it routes new workflows to unversioned workers and stops any ramp."""
+
+
+class WorkerDeploymentRouting(pulumi.dynamic.Resource):
+    """The current and ramping versions of one Worker Deployment."""
+
+    current_build_id: pulumi.Output[str]
+    ramping_build_id: pulumi.Output[str]
+    ramping_percentage: pulumi.Output[float]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: WorkerDeploymentRoutingArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "namespace": args.namespace,
+            "deployment_name": args.deployment_name,
+            "current_build_id": args.current_build_id,
+            "ramping_build_id": args.ramping_build_id,
+            "ramping_percentage": args.ramping_percentage,
+            "connection": args.connection.to_props() if args.connection else None,
+            "on_delete": args.on_delete,
+        }
+        secret_outputs = pulumi.ResourceOptions(additional_secret_outputs=["connection"])
+        super().__init__(
+            RoutingProvider(),
+            resource_name,
+            props,
+            pulumi.ResourceOptions.merge(secret_outputs, opts),
+        )
