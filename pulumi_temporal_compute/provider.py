@@ -427,6 +427,10 @@ class ComputeConfigProvider(ResourceProvider):
                     model.canonical_json({n: _group_document(g) for n, g in old_groups.items()}),
                     model.canonical_json({n: _group_document(g) for n, g in new_groups.items()}),
                 )
+                pulumi.log.info(
+                    f"Updating the compute config of {news['deployment_name']}/"
+                    f"{news['build_id']}: {describe_update(upserts, removals)}."
+                )
                 self._retry_while_iam_settles(
                     lambda: client.update_compute_config(
                         news["deployment_name"],
@@ -567,6 +571,17 @@ def _group_document(group: model.EncodedGroup) -> dict[str, Any]:
         "scaler_type": group.scaler_type,
         "scaler_details": group.scaler_details,
     }
+
+
+def describe_update(upserts: Mapping[str, Any], removals: list[str]) -> str:
+    """Summarize an update for the log: each group with its field paths, then removals."""
+
+    parts = []
+    for name, update in sorted(upserts.items()):
+        paths = ", ".join(update.paths) if update.paths else "new group"
+        parts.append(f"group {name!r} ({paths})")
+    parts.extend(f"remove group {name!r}" for name in removals)
+    return "; ".join(parts)
 
 
 def group_updates(
