@@ -7,11 +7,13 @@ it, so nothing here ends up in a pickled provider.
 from __future__ import annotations
 
 import json
+import random
+import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 import grpc
 
@@ -57,6 +59,20 @@ _SERVICE_CONFIG = {
 }
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
+
+# Beyond gRPC's quick transport retries, calls that fail with these codes are sent again,
+# unchanged and so with the same request id, until this many seconds have passed. The
+# server rate limits each Worker Deployment ("too many requests issued to Worker
+# Deployment"), which parallel creates in one deployment reach within seconds, and a
+# restarting server is unavailable for a few seconds.
+DEFAULT_RETRY_BUDGET_SECONDS = 60.0
+_RETRIED_CODES = frozenset(
+    {
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.RESOURCE_EXHAUSTED,
+    }
+)
 
 _TASK_QUEUE_TYPE_TO_ENUM = {
     "workflow": task_queue_pb2.TASK_QUEUE_TYPE_WORKFLOW,
@@ -193,9 +209,13 @@ class TemporalClient:
         *,
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
         secrets: Sequence[str] = (),
+        retry_budget: float = DEFAULT_RETRY_BUDGET_SECONDS,
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
         self.timeout = timeout
+        self.retry_budget = retry_budget
+        self.on_retry = on_retry
         # Values never to repeat in a message, even if the server echoes them.
         self._secrets = [s for s in (*secrets, settings.api_key or "") if s]
         self._channel = self._open_channel()
@@ -258,18 +278,33 @@ class TemporalClient:
 
     def _call(self, method: str, request: Any, action: str, timeout: float | None = None) -> Any:
         rpc = getattr(self._stub, method)
-        try:
-            return rpc(request, timeout=timeout or self.timeout, metadata=self._metadata())
-        except grpc.RpcError as error:
-            translated = translate(
-                error,
-                action=action,
-                address=self.settings.address,
-                namespace=self.settings.namespace,
-            )
-            raise type(translated)(
-                self.redact(str(translated)), translated.code, translated.kind
-            ) from None
+        give_up_at = time.monotonic() + self.retry_budget
+        delay = 0.5
+        attempt = 1
+        while True:
+            try:
+                return rpc(request, timeout=timeout or self.timeout, metadata=self._metadata())
+            except grpc.RpcError as error:
+                code = error.code() if isinstance(error, grpc.Call) else None
+                if code not in _RETRIED_CODES or time.monotonic() + delay > give_up_at:
+                    self._raise(error, action)
+                if self.on_retry is not None:
+                    name = code.name if code is not None else "an error"
+                    self.on_retry(
+                        f"Retrying to {action} in {delay:.1f} s after {name} (attempt {attempt})."
+                    )
+                # Jitter spreads out parallel callers that hit the same rate limit together.
+                time.sleep(delay * random.uniform(0.5, 1.0))
+                delay = min(delay * 2, 8.0)
+                attempt += 1
+
+    def _raise(self, error: grpc.RpcError, action: str) -> NoReturn:
+        translated = translate(
+            error, action=action, address=self.settings.address, namespace=self.settings.namespace
+        )
+        raise type(translated)(
+            self.redact(str(translated)), translated.code, translated.kind
+        ) from None
 
     # --- the RPCs ------------------------------------------------------------------------------
 
@@ -443,6 +478,43 @@ class TemporalClient:
             ),
             f"delete Worker Deployment Version {deployment_name}/{build_id}",
         )
+
+    def count_configured_versions(self, max_deployments: int = 1000) -> int:
+        """Count the namespace's versions that have a compute configuration.
+
+        Each one runs a Worker Controller Instance, which the server limits per namespace.
+        Looks at no more than `max_deployments` deployments, so the count can be low.
+        """
+
+        count = 0
+        seen = 0
+        token = b""
+        while seen < max_deployments:
+            page = self._call(
+                "ListWorkerDeployments",
+                rr.ListWorkerDeploymentsRequest(
+                    namespace=self.settings.namespace, page_size=100, next_page_token=token
+                ),
+                "list Worker Deployments",
+            )
+            for summary in page.worker_deployments:
+                seen += 1
+                described = self._call(
+                    "DescribeWorkerDeployment",
+                    rr.DescribeWorkerDeploymentRequest(
+                        namespace=self.settings.namespace, deployment_name=summary.name
+                    ),
+                    f"describe Worker Deployment {summary.name}",
+                )
+                count += sum(
+                    1
+                    for version in described.worker_deployment_info.version_summaries
+                    if version.compute_config.scaling_groups
+                )
+            token = page.next_page_token
+            if not token:
+                break
+        return count
 
     def describe_routing(self, deployment_name: str) -> Routing:
         response = self._call(

@@ -95,6 +95,13 @@ def _read_pem(path_value: str, name: str) -> bytes:
         ) from None
 
 
+def _require_text(name: str, value: Any, source: str) -> Any:
+    # Every setting is text (an address, a path, PEM data); only `tls` may also be a boolean.
+    if isinstance(value, str) or (name == "tls" and isinstance(value, bool)):
+        return value
+    raise ConnectionError_(f"{source} must be a string, not {type(value).__name__}.")
+
+
 def lookup_setting(
     name: str,
     inputs: Mapping[str, Any] | None,
@@ -105,11 +112,13 @@ def lookup_setting(
 
     config_key, env_name = _SOURCES[name]
     if inputs and inputs.get(name) not in (None, ""):
-        return inputs[name], f"connection.{name}"
+        source = f"connection.{name}"
+        return _require_text(name, inputs[name], source), source
     if stack_config is not None:
         value = stack_config(config_key)
         if value not in (None, ""):
-            return value, f"stack config {config_key}"
+            source = f"stack config {config_key}"
+            return _require_text(name, value, source), source
     value = environ.get(env_name)
     if value not in (None, ""):
         return value, f"environment variable {env_name}"

@@ -87,6 +87,20 @@ def translate(
             f"Failed to {action}: {_FEATURE_OFF}{suffix}", code, "feature_off"
         )
 
+    if (
+        "invalid compute provider type" in lowered
+        or "invalid scaling algorithm type" in lowered
+        or "could not instantiate scaling algorithm" in lowered
+    ):
+        return TemporalComputeError(
+            f"Failed to {action}: the Temporal server does not enable this provider or scaler "
+            "type. Use a type the server enables; on a self-hosted server add it to the "
+            "dynamic config value workercontroller.compute_providers.enabled (provider) or "
+            f"workercontroller.scaling_algorithms.enabled (scaler).{suffix}",
+            code,
+            "feature_off",
+        )
+
     if "external" in lowered and (
         "trust" in lowered or "without" in lowered or "externalid" in lowered
     ):
@@ -145,16 +159,12 @@ def translate(
             code,
             "exhausted",
         )
-    if code == grpc.StatusCode.INTERNAL and "compute config" in action:
-        # Temporal Server 1.32 masks this failure as "something went wrong". Its log shows
-        # "Worker Controller Instance not found" when a compute configuration is given to a
-        # deployment name and build ID whose configuration was removed or deleted before.
+    if code == grpc.StatusCode.INTERNAL:
+        # Temporal Server 1.32 masks some failures as "something went wrong, please retry
+        # (<error id>)"; the provider adds what it can find out (see explain_internal_error).
         return TemporalComputeError(
-            f"Failed to {action}: the Temporal server failed internally. A known cause on "
-            "Temporal Server 1.32 is reusing a deployment name and build ID whose compute "
-            "configuration was removed or deleted before: the server cannot configure that "
-            "version again, so use a new build_id. Otherwise retry, and check the server's "
-            f"log for the error id.{suffix}",
+            f"Failed to {action}: the Temporal server failed internally; its log has the "
+            f"details under the error id.{suffix}",
             code,
             "internal",
         )

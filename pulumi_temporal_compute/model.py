@@ -69,6 +69,23 @@ ROLE_ARN_PATTERN = re.compile(
     r"role/(?P<path>([\x21-\x7e]+/)*)?(?P<name>[A-Za-z0-9+=,.@_-]{1,64})$"
 )
 DEPLOYMENT_NAME_FORBIDDEN = re.compile(r"[/\s]")
+# Temporal Server 1.32 rejects '.' and ':' in a deployment name and "__" at the start of a
+# deployment name or build ID.
+DEPLOYMENT_NAME_RESERVED_CHARACTERS = ".:"
+RESERVED_PREFIX = "__"
+# Longest repr of an input value that a message repeats, in characters.
+MAX_SHOWN_LENGTH = 80
+
+
+def shown(value: Any) -> str:
+    """Return repr(value), cut so that a huge input still gives a short message."""
+
+    text = repr(value)
+    if len(text) <= MAX_SHOWN_LENGTH:
+        return text
+    return f"{text[:MAX_SHOWN_LENGTH]}... ({len(text)} characters)"
+
+
 SCALING_GROUP_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 
 
@@ -138,7 +155,25 @@ def _check_name(value: Any, prop: str, what: str, failures: list[Failure]) -> No
     if DEPLOYMENT_NAME_FORBIDDEN.search(value):
         failures.append(
             Failure(
-                prop, f"{what} {value!r} contains '/' or whitespace: remove them from `{prop}`."
+                prop,
+                f"{what} {shown(value)} contains '/' or whitespace: remove them from `{prop}`.",
+            )
+        )
+    if value.startswith(RESERVED_PREFIX):
+        failures.append(
+            Failure(
+                prop,
+                f"{what} {shown(value)} starts with '__', which Temporal reserves: "
+                f"rename `{prop}`.",
+            )
+        )
+    reserved = [c for c in DEPLOYMENT_NAME_RESERVED_CHARACTERS if c in value]
+    if prop == "deployment_name" and reserved:
+        failures.append(
+            Failure(
+                prop,
+                f"{what} {shown(value)} contains {' and '.join(map(repr, reserved))}, which "
+                f"Temporal does not allow in a deployment name: remove them from `{prop}`.",
             )
         )
 
@@ -210,7 +245,7 @@ def check_lambda_arn(value: Any, prop: str, failures: list[Failure]) -> None:
     failures.append(
         Failure(
             prop,
-            f"{value!r} {reason}: use arn:aws:lambda:<region>:<account>:function:<name>"
+            f"{shown(value)} {reason}: use arn:aws:lambda:<region>:<account>:function:<name>"
             "[:<version or alias>].",
         )
     )
@@ -302,7 +337,7 @@ def _check_provider(provider: Any, prop: str, external_id: Any, failures: list[F
         failures.append(
             Failure(
                 f"{prop}.type",
-                f"the provider type {provider_type!r} is invalid: use {AWS_LAMBDA!r}, "
+                f"the provider type {shown(provider_type)} is invalid: use {AWS_LAMBDA!r}, "
                 f"{GCP_CLOUD_RUN!r}, or the name of a custom provider your server enables.",
             )
         )
@@ -399,8 +434,8 @@ def _check_scaler(scaler: Any, prop: str, failures: list[Failure]) -> None:
         failures.append(
             Failure(
                 f"{prop}.type",
-                f"the scaler type {scaler_type!r} is invalid: use {NO_SYNC!r}, {RATE_BASED!r}, or "
-                "the name of a custom scaler your server enables.",
+                f"the scaler type {shown(scaler_type)} is invalid: use {NO_SYNC!r}, "
+                f"{RATE_BASED!r}, or the name of a custom scaler your server enables.",
             )
         )
         return
@@ -437,7 +472,8 @@ def _check_task_queue_types(value: Any, prop: str, failures: list[Failure]) -> N
             failures.append(
                 Failure(
                     f"{prop}[{index}]",
-                    f"{item!r} is not a task queue type; use one of {', '.join(TASK_QUEUE_TYPES)}.",
+                    f"{shown(item)} is not a task queue type; use one of "
+                    f"{', '.join(TASK_QUEUE_TYPES)}.",
                 )
             )
         elif item in seen:
@@ -474,8 +510,8 @@ def validate_inputs(inputs: Mapping[str, Any]) -> list[Failure]:
             failures.append(
                 Failure(
                     prop,
-                    f"the scaling group name {name!r} is invalid: use 1 to 63 letters, digits, "
-                    "'_', '.' or '-', starting with a letter or digit.",
+                    f"the scaling group name {shown(name)} is invalid: use 1 to 63 letters, "
+                    "digits, '_', '.' or '-', starting with a letter or digit.",
                 )
             )
         if is_unknown(group):

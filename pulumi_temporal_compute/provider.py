@@ -36,6 +36,7 @@ from pulumi.dynamic import (
 
 from pulumi_temporal_compute import model
 from pulumi_temporal_compute.connection import (
+    CONNECTION_KEYS,
     STACK_CONFIG_KEYS,
     ConnectionError_,
     ConnectionSettings,
@@ -54,11 +55,14 @@ BEHAVIOUR_KEYS = ("validate_on_preview", "check_aws_resources")
 # Stack config keys of the provider's own behaviour (besides the connection's).
 IAM_WAIT_CONFIG_KEY = "temporal:iamPropagationTimeoutSeconds"
 VALIDATE_TIMEOUT_CONFIG_KEY = "temporal:validateTimeoutSeconds"
-PROVIDER_CONFIG_KEYS = (IAM_WAIT_CONFIG_KEY, VALIDATE_TIMEOUT_CONFIG_KEY)
+RETRY_TIMEOUT_CONFIG_KEY = "temporal:retryTimeoutSeconds"
+PROVIDER_CONFIG_KEYS = (IAM_WAIT_CONFIG_KEY, VALIDATE_TIMEOUT_CONFIG_KEY, RETRY_TIMEOUT_CONFIG_KEY)
 
 # Right after IAM changes, AWS can refuse a new role for a while; creates and updates
 # are retried this long (seconds) when Temporal cannot assume the role.
 DEFAULT_IAM_PROPAGATION_TIMEOUT = 60.0
+# How long a call is retried while the server is unavailable, slow or rate limiting.
+DEFAULT_RETRY_TIMEOUT = 30.0
 # Preview-time validation must not hold up `pulumi preview` for long.
 DEFAULT_VALIDATE_TIMEOUT = 5.0
 INPUT_KEYS = COMPARED_KEYS
@@ -133,12 +137,22 @@ class ComputeConfigProvider(ResourceProvider):
         )
 
     def _client(self, props: Mapping[str, Any], timeout: float | None = None) -> Any:
+        """Return a client; with `timeout`, one quick attempt and no retries (for previews)."""
+
         # Imported here so that `diff` never loads the gRPC stubs.
         from pulumi_temporal_compute.client import DEFAULT_TIMEOUT_SECONDS, TemporalClient
 
         settings = self._settings(props)
         secrets = [props.get("external_id") or ""]
-        return TemporalClient(settings, secrets=secrets, timeout=timeout or DEFAULT_TIMEOUT_SECONDS)
+        return TemporalClient(
+            settings,
+            secrets=secrets,
+            timeout=timeout or DEFAULT_TIMEOUT_SECONDS,
+            retry_budget=0.0
+            if timeout
+            else self._config_number(RETRY_TIMEOUT_CONFIG_KEY, DEFAULT_RETRY_TIMEOUT),
+            on_retry=pulumi.log.info,
+        )
 
     def _check_aws(self, props: Mapping[str, Any]) -> None:
         """Check the Lambda functions and roles with the deployer's AWS credentials."""
@@ -193,14 +207,26 @@ class ComputeConfigProvider(ResourceProvider):
         failures = model.validate_inputs(inputs)
 
         connection = inputs.get("connection")
-        if connection is not None and not model.contains_unknown(connection):
-            if not isinstance(connection, Mapping):
-                failures.append(model.Failure("connection", "must be an object."))
-            else:
-                try:
-                    resolve_connection(connection, self._stack_config.get)
-                except ConnectionError_ as error:
-                    failures.append(model.Failure("connection", str(error)))
+        if not (
+            connection is None or model.is_unknown(connection) or isinstance(connection, Mapping)
+        ):
+            failures.append(model.Failure("connection", "must be an object."))
+        elif not model.contains_unknown(connection):
+            unknown_keys = sorted(set(connection or {}) - CONNECTION_KEYS)
+            if unknown_keys:
+                failures.append(
+                    model.Failure(
+                        "connection",
+                        f"unknown settings {', '.join(unknown_keys)}; the settings are "
+                        f"{', '.join(sorted(CONNECTION_KEYS))}.",
+                    )
+                )
+            # Also without a `connection` input, so that a bad temporal:* stack setting
+            # or TEMPORAL_* variable shows in preview and not only in up.
+            try:
+                resolve_connection(connection or {}, self._stack_config.get)
+            except ConnectionError_ as error:
+                failures.append(model.Failure("connection", str(error)))
 
         for key in ("skip_drainage", "validate_on_preview", "check_aws_resources"):
             value = inputs.get(key)
@@ -260,9 +286,17 @@ class ComputeConfigProvider(ResourceProvider):
 
     def _resolved_namespace(self, props: Mapping[str, Any]) -> Any:
         namespace = props.get("namespace")
-        if model.is_unknown(namespace) or model.contains_unknown(props.get("connection")):
+        if model.is_unknown(namespace) or namespace:
             return namespace
-        return self._settings(props).namespace
+        connection = props.get("connection")
+        if model.is_unknown(connection):
+            return connection
+        if isinstance(connection, Mapping):
+            if model.is_unknown(connection.get("namespace")):
+                return connection["namespace"]
+            # Other settings not known yet (the address, TLS) do not change the namespace.
+            connection = {k: v for k, v in connection.items() if not model.contains_unknown(v)}
+        return self._settings({**props, "connection": connection}).namespace
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         news = model.normalize_inputs(news)
@@ -323,15 +357,19 @@ class ComputeConfigProvider(ResourceProvider):
             namespace = client.settings.namespace
             client.describe_namespace()
 
+            # The request id includes the build ID: when the engine sends this Create again
+            # after a lost response, the server deduplicates the request and the deployment
+            # still counts as made by this resource. One made by anything else answers
+            # AlreadyExists.
             deployment_created = False
-            if not client.deployment_exists(deployment_name):
-                try:
-                    client.create_deployment(
-                        deployment_name, request_id("create-deployment", namespace, deployment_name)
-                    )
-                    deployment_created = True
-                except AlreadyExistsError:
-                    pass  # another resource made it a moment ago
+            try:
+                client.create_deployment(
+                    deployment_name,
+                    request_id("create-deployment", namespace, deployment_name, build_id),
+                )
+                deployment_created = True
+            except AlreadyExistsError:
+                pass
 
             version_created = True
             config_digest = model.canonical_json(
@@ -350,12 +388,14 @@ class ComputeConfigProvider(ResourceProvider):
             except AlreadyExistsError:
                 version_created = False
                 self._attach_to_existing(client, props, groups)
-            except TemporalComputeError:
+            except TemporalComputeError as error:
+                if error.kind == "internal":
+                    error = explain_internal_error(client, error)
                 if deployment_created:
                     # Leave nothing half done: the deployment was made only for this version.
                     with contextlib.suppress(TemporalComputeError):
                         client.delete_deployment(deployment_name)
-                raise
+                raise error from None
 
         outputs = dict(props)
         outputs["namespace"] = namespace
@@ -403,6 +443,7 @@ class ComputeConfigProvider(ResourceProvider):
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         from pulumi_temporal_compute.client import request_id
+        from pulumi_temporal_compute.errors import TemporalComputeError
 
         news = model.normalize_inputs({k: v for k, v in news.items() if k != "__provider"})
         olds = model.normalize_inputs(olds)
@@ -431,16 +472,21 @@ class ComputeConfigProvider(ResourceProvider):
                     f"Updating the compute config of {news['deployment_name']}/"
                     f"{news['build_id']}: {describe_update(upserts, removals)}."
                 )
-                self._retry_while_iam_settles(
-                    lambda: client.update_compute_config(
-                        news["deployment_name"],
-                        news["build_id"],
-                        upserts,
-                        removals,
-                        update_request_id,
-                    ),
-                    f"update {news['deployment_name']}/{news['build_id']}",
-                )
+                try:
+                    self._retry_while_iam_settles(
+                        lambda: client.update_compute_config(
+                            news["deployment_name"],
+                            news["build_id"],
+                            upserts,
+                            removals,
+                            update_request_id,
+                        ),
+                        f"update {news['deployment_name']}/{news['build_id']}",
+                    )
+                except TemporalComputeError as error:
+                    if error.kind != "internal":
+                        raise
+                    raise explain_internal_error(client, error) from None
 
         outputs = dict(news)
         outputs["namespace"] = namespace
@@ -571,6 +617,48 @@ def _group_document(group: model.EncodedGroup) -> dict[str, Any]:
         "scaler_type": group.scaler_type,
         "scaler_details": group.scaler_details,
     }
+
+
+# The server's default for `workercontroller.maxInstances`: how many versions with a compute
+# configuration one namespace may have (Temporal Server 1.32; Temporal Cloud's default too).
+DEFAULT_MAX_CONFIGURED_VERSIONS = 100
+
+
+def explain_internal_error(client: Any, error: Any) -> Any:
+    """Add the namespace's count of configured versions to a masked internal error.
+
+    Temporal Server 1.32 reports two known failures of a create the same way ("something
+    went wrong"): a namespace at its limit of configured versions, and a deployment name
+    and build ID whose configuration was removed before. The count tells them apart.
+    """
+
+    from pulumi_temporal_compute.errors import TemporalComputeError
+
+    try:
+        count = client.count_configured_versions()
+    except TemporalComputeError:
+        return error
+    limit = DEFAULT_MAX_CONFIGURED_VERSIONS
+    if count >= limit:
+        advice = (
+            "The likely cause: "
+            f"namespace {client.settings.namespace!r} already has {count} Worker Deployment "
+            f"Versions with a compute configuration, and the server allows {limit} per namespace "
+            "by default (dynamic config workercontroller.maxInstances; on Temporal Cloud, ask "
+            "support to raise it). Delete versions you no longer need (drained versions count "
+            "until they are deleted), or raise the limit."
+        )
+    else:
+        advice = (
+            "Known causes: "
+            f"namespace {client.settings.namespace!r} has {count} Worker Deployment Versions with "
+            f"a compute configuration. If the server's limit (workercontroller.maxInstances, "
+            f"{limit} by default) was lowered to {count} or less, delete versions or raise it; "
+            "otherwise this deployment name and build ID most likely had a configuration that "
+            "was removed before, which Temporal Server 1.32 cannot configure again: use a new "
+            "build_id."
+        )
+    return TemporalComputeError(f"{error} {advice}", error.code, error.kind)
 
 
 def describe_update(upserts: Mapping[str, Any], removals: list[str]) -> str:

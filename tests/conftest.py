@@ -53,7 +53,13 @@ def aws(session_dir: Path) -> Iterator[AwsEmulator]:
 
 @pytest.fixture(scope="session")
 def temporal(session_dir: Path, aws: AwsEmulator) -> Iterator[TemporalDevServer]:
-    with TemporalDevServer.start(session_dir / "temporal", aws) as server:
+    # Many tests leave configured versions behind; the default limit of 100 per
+    # namespace (workercontroller.maxInstances) would make later ones fail.
+    with TemporalDevServer.start(
+        session_dir / "temporal",
+        aws,
+        extra_dynamic_config={"workercontroller.maxInstances": "1000"},
+    ) as server:
         yield server
 
 

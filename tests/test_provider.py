@@ -124,6 +124,13 @@ def test_refresh_of_deleted_version_reads_gone(
     assert engine.refresh(NAME) is None
     assert NAME not in engine.state
 
+    # The next apply would create it again, which Temporal Server 1.32 cannot do for a
+    # deployment name and build ID that had a configuration: the message says so.
+    with pytest.raises(ProviderError) as failed:
+        engine.up(NAME, lambda_inputs(worker, deployment_name=deployment))
+    assert "failed internally" in failed.value.message
+    assert "use a new build_id" in failed.value.message
+
 
 def test_refresh_reports_status_from_cli(
     engine: EngineSession, temporal: TemporalDevServer, worker: LambdaWorker
