@@ -164,7 +164,7 @@ class ComputeConfigProvider(ResourceProvider):
             return
         from pulumi_temporal_compute.aws.checks import check_lambda_groups
 
-        problems = check_lambda_groups(groups)
+        problems = check_lambda_groups(groups, props.get("external_id") or "")
         if problems:
             raise model.InputError([model.Failure(p.property, p.message) for p in problems])
 

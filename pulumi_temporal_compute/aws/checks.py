@@ -25,14 +25,14 @@ class AwsProblem:
     message: str
 
 
-def _trust_requires_external_id(document: Mapping[str, Any]) -> bool:
-    """Tell whether every statement that allows sts:AssumeRole to an AWS principal has a
-    condition on sts:ExternalId."""
+def _external_id_conditions(document: Mapping[str, Any]) -> list[set[str]] | None:
+    """Return, for each statement that lets an AWS principal assume the role, the external
+    IDs its StringEquals condition accepts; None when one of them has no such condition."""
 
     statements = document.get("Statement", [])
     if isinstance(statements, Mapping):
         statements = [statements]
-    allowing = []
+    accepted: list[set[str]] = []
     for statement in statements:
         if statement.get("Effect") != "Allow":
             continue
@@ -43,22 +43,25 @@ def _trust_requires_external_id(document: Mapping[str, Any]) -> bool:
         principal = statement.get("Principal", {})
         if isinstance(principal, Mapping) and "AWS" not in principal:
             continue  # a service principal such as lambda.amazonaws.com
-        allowing.append(statement)
-    if not allowing:
-        return False
-    for statement in allowing:
-        keys = {
-            key.lower()
-            for operator in (statement.get("Condition") or {}).values()
-            if isinstance(operator, Mapping)
-            for key in operator
-        }
-        if "sts:externalid" not in keys:
-            return False
-    return True
+        values: set[str] | None = None
+        for operator, conditions in (statement.get("Condition") or {}).items():
+            if not isinstance(conditions, Mapping):
+                continue
+            for key, value in conditions.items():
+                if key.lower() != "sts:externalid":
+                    continue
+                listed = {value} if isinstance(value, str) else set(value)
+                # StringLike patterns are not compared; any value then counts as accepted.
+                values = listed if operator == "StringEquals" else {"*"}
+        if values is None:
+            return None
+        accepted.append(values)
+    return accepted if accepted else None
 
 
-def check_lambda_groups(groups: Mapping[str, Mapping[str, Any]]) -> list[AwsProblem]:
+def check_lambda_groups(
+    groups: Mapping[str, Mapping[str, Any]], external_id: str
+) -> list[AwsProblem]:
     """Check each aws-lambda group's function and role; return every problem found."""
 
     import boto3
@@ -106,7 +109,7 @@ def check_lambda_groups(groups: Mapping[str, Mapping[str, Any]]) -> list[AwsProb
         if role_arn in roles_seen:
             continue
         roles_seen.add(role_arn)
-        problems.extend(_check_role(session, role_arn, f"{prop}.role_arn"))
+        problems.extend(_check_role(session, role_arn, f"{prop}.role_arn", external_id))
     return problems
 
 
@@ -117,7 +120,7 @@ def _no_aws(error: Exception) -> str:
     )
 
 
-def _check_role(session: Any, role_arn: str, prop: str) -> Iterable[AwsProblem]:
+def _check_role(session: Any, role_arn: str, prop: str, external_id: str) -> Iterable[AwsProblem]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     role_name = role_arn.rsplit("/", 1)[-1]
@@ -146,7 +149,17 @@ def _check_role(session: Any, role_arn: str, prop: str) -> Iterable[AwsProblem]:
     document = role.get("AssumeRolePolicyDocument", {})
     if isinstance(document, str):
         document = json.loads(urllib.parse.unquote(document))
-    if not _trust_requires_external_id(document):
+    accepted = _external_id_conditions(document)
+    if accepted is not None and not any(external_id in ids or "*" in ids for ids in accepted):
+        return [
+            AwsProblem(
+                "external_id",
+                f"the trust policy of {role_arn} requires another external ID than this "
+                "resource's `external_id`. Use the value in its sts:ExternalId condition, or "
+                "update the condition.",
+            )
+        ]
+    if accepted is None:
         return [
             AwsProblem(
                 prop,
