@@ -517,6 +517,18 @@ def main(argv: Sequence[str] | None = None) -> None:
 # --------------------------------------------------------------------------------------
 
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _terminate_with_parent() -> None:
+    """Ask Linux to send SIGTERM to this (child) process when its parent dies."""
+
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
 class ProcessGroup:
     """A child process that leads its own process group and is stopped when Python exits.
 
@@ -524,9 +536,9 @@ class ProcessGroup:
     :meth:`stop` signals only that child and the processes it started. Its stdout and
     stderr are appended to ``log_path``.
 
-    NOTE: the atexit hook does not run when this interpreter is killed with SIGKILL, and
-    then the child keeps running. The AWS emulator watches its parent and exits on its own
-    (``--parent-pid``), but the Temporal dev server does not.
+    On Linux the child also gets SIGTERM when this interpreter dies, even by SIGKILL, when
+    atexit hooks do not run (``PR_SET_PDEATHSIG``). The signal comes when the thread that
+    started the child ends, so start children from a thread that lives as long as they do.
     """
 
     def __init__(self, command: Sequence[str], env: Mapping[str, str], log_path: Path) -> None:
@@ -544,6 +556,7 @@ class ProcessGroup:
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_terminate_with_parent if sys.platform == "linux" else None,
             )
         atexit.register(self.stop)
 
