@@ -634,11 +634,16 @@ def explain_internal_error(client: Any, error: Any) -> Any:
 
     from pulumi_temporal_compute.errors import TemporalComputeError
 
+    limit = DEFAULT_MAX_CONFIGURED_VERSIONS
     try:
         count = client.count_configured_versions()
+        if count < limit:
+            # The list of deployments comes from the server's visibility store, which can
+            # lag a moment behind versions created just before.
+            time.sleep(2.0)
+            count = max(count, client.count_configured_versions())
     except TemporalComputeError:
         return error
-    limit = DEFAULT_MAX_CONFIGURED_VERSIONS
     if count >= limit:
         advice = (
             "The likely cause: "
