@@ -29,7 +29,7 @@ from pulumi_temporal_compute.connection import ConnectionSettings
 from pulumi_temporal_compute.provider import ComputeConfigProvider
 from pulumi_temporal_compute.testing.aws_emulator import AwsEmulator
 from pulumi_temporal_compute.testing.aws_setup import LambdaWorker, create_lambda_worker
-from pulumi_temporal_compute.testing.engine import EngineSession, ProviderProcess
+from pulumi_temporal_compute.testing.engine import EngineSession, ProviderProcess, ResourceState
 from pulumi_temporal_compute.testing.temporal_server import TemporalDevServer
 
 DEPLOYMENT = "orders"
@@ -76,6 +76,13 @@ def change_function_behind_pulumis_back(server: TemporalDevServer, worker: Lambd
     return "UpdateWorkerDeploymentVersionComputeConfig set the function back to the unqualified ARN"
 
 
+def function_on_server(server: TemporalDevServer) -> str:
+    settings = ConnectionSettings(address=server.address, namespace=server.namespace)
+    with TemporalClient(settings) as client:
+        group = client.describe_version(DEPLOYMENT, BUILD_ID).groups["default"]
+    return str(group.provider_details.get("arn", ""))
+
+
 def describe(server: TemporalDevServer) -> str:
     """Return the version's compute configuration as the server reports it, external ID hidden."""
 
@@ -94,9 +101,13 @@ def describe(server: TemporalDevServer) -> str:
 
 
 class Printer:
+    """Print numbered steps with the time since start, and keep count of checks."""
+
     def __init__(self) -> None:
         self.started = time.monotonic()
         self.step = 0
+        self.passed = 0
+        self.failed: list[str] = []
 
     def __call__(self, title: str, *details: str) -> None:
         self.step += 1
@@ -104,6 +115,15 @@ class Printer:
         print(f"\n[{elapsed:6.1f}s] {self.step}. {title}", flush=True)
         for line in details:
             print(f"           {line}", flush=True)
+
+    def expect(self, condition: bool, what: str) -> None:
+        """Record one check of what the step did; a failed check is printed at once."""
+
+        if condition:
+            self.passed += 1
+        else:
+            self.failed.append(f"step {self.step}: {what}")
+            print(f"           CHECK FAILED: {what}", flush=True)
 
 
 @contextmanager
@@ -122,7 +142,7 @@ def local_servers(state_dir: Path, say: Printer) -> Iterator[tuple[AwsEmulator, 
         say("Stopping the servers")
 
 
-def run(state_dir: Path) -> None:
+def run(state_dir: Path) -> Printer:
     say = Printer()
     with local_servers(state_dir, say) as (aws, server):
         external_id = "demo-" + secrets.token_hex(8)
@@ -131,7 +151,7 @@ def run(state_dir: Path) -> None:
             "Created a Lambda function, a published version and IAM roles in the emulator",
             f"function {worker.function_arn}",
             f"version  {worker.version_arn}",
-            f"invoke role {worker.invoke_role_arn} (trust requires the external ID)",
+            f"invoke role {worker.invoke_role_arn} (its trust requires the external ID)",
         )
 
         with ProviderProcess.start(
@@ -146,141 +166,159 @@ def run(state_dir: Path) -> None:
                 "Started the Pulumi dynamic-provider server",
                 f"python -m pulumi.dynamic (pid {process.pid})",
             )
+            run_lifecycle(say, session, aws, server, worker)
 
-            inputs = resource_inputs(worker, worker.function_arn)
-            plan = session.up("orders-compute", inputs, secret_inputs=["external_id"])
-            state = session.state["orders-compute"]
+            log = process.stderr_text() + process.stdout_text()
+            server_log = server.log_path.read_text(errors="replace")
             say(
-                "pulumi up: created the Worker Deployment Version and its compute config",
-                f"engine calls: {', '.join(plan.calls)}",
-                f"id: {state.id}",
-                f"server now has: {describe(server)}",
-                f"Lambda invocations the server made while validating: {len(aws.invocations())}",
+                "Searched the provider's output and the server's log for the external ID",
+                "it appears in neither" if external_id not in log + server_log else "it LEAKED",
             )
+            say.expect(external_id not in log, "the external ID is not in the provider's output")
+            say.expect(external_id not in server_log, "the external ID is not in the server log")
+    return say
 
-            plan = session.preview("orders-compute", inputs)
-            say(
-                "pulumi preview with the same inputs",
-                f"engine calls: {', '.join(plan.calls)}; diff: {plan.diff and plan.diff.changes}; "
-                f"step: {plan.operation}",
-            )
 
-            inputs = resource_inputs(worker, worker.version_arn)
-            plan = session.up("orders-compute", inputs, secret_inputs=["external_id"])
-            say(
-                "pulumi up after pointing the config at the published version",
-                f"engine calls: {', '.join(plan.calls)}; step: {plan.operation}",
-                f"server now has: {describe(server)}",
-            )
+def refresh(session: EngineSession, name: str) -> ResourceState:
+    state = session.refresh(name)
+    if state is None:
+        raise RuntimeError(f"refresh found that {name} no longer exists")
+    return state
 
-            api_change = change_function_behind_pulumis_back(server, worker)
-            say(
-                "Someone changed the compute config with another API client",
-                api_change,
-                f"server now has: {describe(server)}",
-            )
-            refreshed = session.refresh("orders-compute")
-            assert refreshed is not None
-            plan = session.preview("orders-compute", inputs)
-            say(
-                "pulumi refresh: the state now shows the drift",
-                "function ARN in state: "
-                + refreshed.outputs["scaling_groups"]["default"]["provider"]["function_arn"],
-                f"next preview: diff {plan.diff and plan.diff.changes}, step {plan.operation}",
-            )
-            plan = session.up("orders-compute", inputs, secret_inputs=["external_id"])
-            say(
-                "pulumi up: restored the declared configuration",
-                f"engine calls: {', '.join(plan.calls)}; step: {plan.operation}",
-                f"server now has: {describe(server)}",
-            )
 
-            cli = server.cli(
-                "worker",
-                "deployment",
-                "set-current-version",
-                "--allow-no-pollers",
-                "--yes",
-                "--deployment-name",
-                DEPLOYMENT,
-                "--build-id",
-                BUILD_ID,
-            )
-            refreshed = session.refresh("orders-compute")
-            assert refreshed is not None
-            plan = session.preview("orders-compute", inputs)
-            say(
-                "Someone made the version current with the temporal CLI (set-current-version)",
-                f"CLI exit code {cli.returncode} {cli.stderr.strip()}".strip(),
-                f"pulumi refresh: status in state is now {refreshed.outputs.get('status')!r}",
-                f"next preview: diff {plan.diff and plan.diff.changes}, step {plan.operation} "
-                "(routing is not part of this resource)",
-            )
+def run_lifecycle(
+    say: Printer,
+    session: EngineSession,
+    aws: AwsEmulator,
+    server: TemporalDevServer,
+    worker: LambdaWorker,
+) -> None:
+    name = "orders-compute"
+    inputs = resource_inputs(worker, worker.function_arn)
+    invocations_before = len(aws.invocations())
+    plan = session.up(name, inputs, secret_inputs=["external_id"])
+    state = session.state[name]
+    invoked = len(aws.invocations()) - invocations_before
+    say(
+        "pulumi up: created the Worker Deployment Version and its compute config",
+        f"engine calls: {', '.join(plan.calls)}",
+        f"id: {state.id}",
+        f"server now has: {describe(server)}",
+        f"Lambda invocations the server made while validating the config: {invoked}",
+    )
+    say.expect(plan.operation == "create", "the step is a create")
+    say.expect(function_on_server(server) == worker.function_arn, "the server has the function")
+    say.expect(invoked >= 1, "the server invoked the function once it accepted the config")
+    say.expect("external_id" in state.secret_outputs, "the external ID is a secret output")
 
-            cli = server.cli(
-                "worker",
-                "deployment",
-                "set-current-version",
-                "--unversioned",
-                "--yes",
-                "--deployment-name",
-                DEPLOYMENT,
-            )
-            refreshed = session.refresh("orders-compute")
-            assert refreshed is not None
-            say(
-                "Traffic moved back to unversioned workers with the temporal CLI",
-                f"CLI exit code {cli.returncode}; status in state after refresh: "
-                f"{refreshed.outputs.get('status')!r}",
-            )
+    plan = session.preview(name, inputs)
+    say(
+        "pulumi preview with the same inputs",
+        f"engine calls: {', '.join(plan.calls)}; diff: {plan.diff and plan.diff.changes}; "
+        f"step: {plan.operation}",
+    )
+    say.expect(plan.operation == "same", "a second preview shows no change")
 
-            session.destroy("orders-compute")
-            check = server.cli(
-                "worker",
-                "deployment",
-                "describe-version",
-                "--deployment-name",
-                DEPLOYMENT,
-                "--build-id",
-                BUILD_ID,
-            )
-            last_line = check.stderr.strip().splitlines()[-1] if check.stderr.strip() else ""
-            say(
-                "pulumi destroy: removed the config and deleted the version (skip_drainage is set)",
-                f"temporal worker deployment describe-version now exits with {check.returncode}: "
-                f"{last_line}",
-            )
+    inputs = resource_inputs(worker, worker.version_arn)
+    plan = session.up(name, inputs, secret_inputs=["external_id"])
+    say(
+        "pulumi up after pointing the config at the published version",
+        f"engine calls: {', '.join(plan.calls)}; step: {plan.operation}",
+        f"server now has: {describe(server)}",
+    )
+    say.expect(plan.operation == "update", "the step is an update in place")
+    say.expect(function_on_server(server) == worker.version_arn, "the server has the version")
 
-            leaked = [
-                where
-                for where, text in (
-                    ("provider log", process.stderr_text()),
-                    ("walkthrough state dir logs", ""),
-                )
-                if external_id in text
-            ]
-            say(
-                "Checked the provider's log for the external ID",
-                "not found" if not leaked else f"FOUND in {', '.join(leaked)}",
-            )
+    api_change = change_function_behind_pulumis_back(server, worker)
+    say(
+        "Someone changed the compute config with another API client",
+        api_change,
+        f"server now has: {describe(server)}",
+    )
+    refreshed = refresh(session, name)
+    plan = session.preview(name, inputs)
+    in_state = refreshed.outputs["scaling_groups"]["default"]["provider"]["function_arn"]
+    say(
+        "pulumi refresh: the state now shows the drift",
+        f"function ARN in state: {in_state}",
+        f"next preview: diff {plan.diff and plan.diff.changes}, step {plan.operation}",
+    )
+    say.expect(in_state == worker.function_arn, "refresh read the changed function ARN")
+    say.expect(plan.operation == "update", "the next preview plans an update")
+
+    plan = session.up(name, inputs, secret_inputs=["external_id"])
+    say(
+        "pulumi up: restored the declared configuration",
+        f"engine calls: {', '.join(plan.calls)}; step: {plan.operation}",
+        f"server now has: {describe(server)}",
+    )
+    say.expect(function_on_server(server) == worker.version_arn, "the declared ARN is back")
+
+    cli = server.cli(
+        "worker", "deployment", "set-current-version", "--allow-no-pollers", "--yes",
+        "--deployment-name", DEPLOYMENT, "--build-id", BUILD_ID,
+    )  # fmt: skip
+    refreshed = refresh(session, name)
+    plan = session.preview(name, inputs)
+    say(
+        "Someone made the version current with the temporal CLI (set-current-version)",
+        f"CLI exit code: {cli.returncode}",
+        f"pulumi refresh: status in state is now {refreshed.outputs.get('status')!r}",
+        f"next preview: step {plan.operation} (routing is not part of this resource)",
+    )
+    say.expect(cli.returncode == 0, "the CLI succeeded")
+    say.expect(refreshed.outputs.get("status") == "current", "refresh reports 'current'")
+    say.expect(plan.operation == "same", "routing changes leave the config resource unchanged")
+
+    cli = server.cli(
+        "worker", "deployment", "set-current-version", "--unversioned", "--yes",
+        "--deployment-name", DEPLOYMENT,
+    )  # fmt: skip
+    refreshed = refresh(session, name)
+    say(
+        "Traffic moved back to unversioned workers with the temporal CLI",
+        f"CLI exit code: {cli.returncode}; status after refresh: "
+        f"{refreshed.outputs.get('status')!r} (a version that was current drains first)",
+    )
+    say.expect(refreshed.outputs.get("status") == "draining", "refresh reports 'draining'")
+
+    session.destroy(name)
+    check = server.cli(
+        "worker", "deployment", "describe-version",
+        "--deployment-name", DEPLOYMENT, "--build-id", BUILD_ID,
+    )  # fmt: skip
+    last_line = check.stderr.strip().splitlines()[-1] if check.stderr.strip() else ""
+    say(
+        "pulumi destroy: removed the config and deleted the draining version "
+        "(the inputs set skip_drainage)",
+        f"temporal worker deployment describe-version now exits with {check.returncode}: "
+        f"{last_line}",
+    )
+    say.expect(check.returncode != 0 and "not found" in last_line, "the version is gone")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python3 dev.py demo", description=(__doc__ or "").splitlines()[0]
+    )
     parser.add_argument(
         "--state-dir",
         type=Path,
-        help="where server logs and data go (default: a new temporary directory)",
+        help="keep server logs and data in this directory (default: a temporary one, removed)",
     )
     args = parser.parse_args(argv)
     if args.state_dir is not None:
         args.state_dir.mkdir(parents=True, exist_ok=True)
-        run(args.state_dir.resolve())
-        return 0
-    with tempfile.TemporaryDirectory(prefix="temporal-compute-demo-") as directory:
-        run(Path(directory))
-    print("\nDone: every step above ran against real local servers.")
-    return 0
+        say = run(args.state_dir.resolve())
+        print(f"\nLogs and data are in {args.state_dir.resolve()}.")
+    else:
+        with tempfile.TemporaryDirectory(prefix="temporal-compute-demo-") as directory:
+            say = run(Path(directory))
+
+    print(f"\nchecks: {say.passed} passed, {len(say.failed)} failed")
+    for failure in say.failed:
+        print(f"  {failure}")
+    return 1 if say.failed else 0
 
 
 if __name__ == "__main__":
