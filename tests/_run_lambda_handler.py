@@ -5,14 +5,21 @@ Usage: python _run_lambda_handler.py HANDLER FUNCTION_ARN REMAINING_MS [EVENT_JS
 HANDLER is the function's `Handler` setting (`package.module.function`), imported from
 PYTHONPATH. The context has the attributes `temporalio.contrib.aws.lambda_worker` reads:
 `aws_request_id`, `invoked_function_arn` and `get_remaining_time_in_millis()`, counting
-down from REMAINING_MS. The exit code is 0 when the handler returned and 1 when it raised.
-An empty or missing EVENT_JSON gives the event `{}`.
+down from REMAINING_MS. An empty or missing EVENT_JSON gives the event `{}`. The exit code
+is 0 when the handler returned, 1 when it raised, and the handler's own code when it
+called sys.exit.
+
+The process ends with `os._exit`, skipping interpreter shutdown, as Lambda freezes or
+discards an execution environment instead of shutting its interpreter down. With
+temporalio 1.35 a normal shutdown after a worker ran sometimes dies in native code
+("Fatal Python error: PyGILState_Release", SIGABRT or SIGSEGV).
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import time
 import traceback
@@ -55,6 +62,10 @@ def main(argv: list[str]) -> int:
     print(f"invoking {handler} (request {context.aws_request_id})", flush=True)
     try:
         load_handler(handler)(event, context)
+    except SystemExit as error:
+        # run_worker exits the process when its configuration is invalid.
+        print(f"{handler} called sys.exit({error.code!r})", file=sys.stderr)
+        return error.code if isinstance(error.code, int) else 1
     except Exception:
         traceback.print_exc()
         return 1
@@ -63,4 +74,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    exit_code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)
