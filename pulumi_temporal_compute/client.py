@@ -185,6 +185,9 @@ class Routing:
     ramping_build_id: str
     ramping_percentage: float
     conflict_token: bytes
+    # False while the server is still passing a routing change on to the task queues;
+    # workflows started until then follow the old routing.
+    propagated: bool = True
 
 
 class _ApiKeyAuth(grpc.AuthMetadataPlugin):
@@ -526,7 +529,9 @@ class TemporalClient:
         )
         routing = response.worker_deployment_info.routing_config
         ramping = routing.ramping_deployment_version.build_id
+        state = response.worker_deployment_info.routing_config_update_state
         return Routing(
+            propagated=state != task_queue_pb2.ROUTING_CONFIG_UPDATE_STATE_IN_PROGRESS,
             current_build_id=routing.current_deployment_version.build_id,
             ramping_build_id=ramping,
             ramping_percentage=round(float(routing.ramping_version_percentage), 4)

@@ -13,6 +13,7 @@ overwritten.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,9 @@ from pulumi_temporal_compute.connection import (
 ON_DELETE_KEEP = "keep"
 ON_DELETE_UNVERSIONED = "unversioned"
 ROUTING_KEYS = ("current_build_id", "ramping_build_id", "ramping_percentage")
+# Temporal Server 1.32 took about a second to pass a routing change on to the task queues
+# of a deployment with one task queue; this bounds the wait.
+PROPAGATION_TIMEOUT_SECONDS = 60.0
 REPLACE_KEYS = ("namespace", "deployment_name")
 
 
@@ -164,8 +168,11 @@ class RoutingProvider(ResourceProvider):
 
     def _apply(
         self, client: Any, props: Mapping[str, Any], expected: Mapping[str, Any] | None
-    ) -> None:
-        """Bring the server's routing to `props`; `expected` is the routing Pulumi last saw."""
+    ) -> set[str]:
+        """Bring the server's routing to `props`; `expected` is the routing Pulumi last saw.
+
+        Returns the build IDs routing pointed at before and after.
+        """
 
         from pulumi_temporal_compute.errors import NotFoundError, TemporalComputeError
 
@@ -212,12 +219,44 @@ class RoutingProvider(ResourceProvider):
             seen["ramping_build_id"] != ramping or seen["ramping_percentage"] != percentage
         ):
             client.set_ramping_version(deployment, ramping, percentage, token)
+        return {current, ramping, seen["current_build_id"], seen["ramping_build_id"]}
+
+    def _wait_until_propagated(self, client: Any, deployment: str, build_ids: set[str]) -> None:
+        """Wait until the task queues follow the new routing, so workflows started right after
+        `pulumi up` go to the new version. The routing is already set, so a timeout warns.
+
+        The server passes routing on to the task queues of the versions involved. Versions
+        that no worker has polled have none, and then the server reports the change as in
+        progress for as long as that lasts, so there is nothing to wait for.
+        """
+
+        from pulumi_temporal_compute.errors import NotFoundError
+
+        def has_task_queues(build_id: str) -> bool:
+            try:
+                return bool(client.describe_version(deployment, build_id).task_queues)
+            except NotFoundError:
+                return False
+
+        if not any(has_task_queues(build_id) for build_id in build_ids if build_id):
+            return
+        give_up_at = time.monotonic() + PROPAGATION_TIMEOUT_SECONDS
+        while not client.describe_routing(deployment).propagated:
+            if time.monotonic() > give_up_at:
+                pulumi.log.warn(
+                    f"The routing of Worker Deployment {deployment} is set, but the server had "
+                    f"not passed it on to every task queue after {PROPAGATION_TIMEOUT_SECONDS:.0f} "
+                    "s; workflows started until it has follow the old routing."
+                )
+                return
+            time.sleep(0.2)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         props = _normalize(props)
         with self._client(props) as client:
             namespace = client.settings.namespace
-            self._apply(client, props, None)
+            involved = self._apply(client, props, None)
+            self._wait_until_propagated(client, props["deployment_name"], involved)
         outputs = dict(props, namespace=namespace)
         return CreateResult(f"{namespace}/{props['deployment_name']}", outputs)
 
@@ -227,7 +266,8 @@ class RoutingProvider(ResourceProvider):
         with self._client(news) as client:
             namespace = client.settings.namespace
             if any(news[key] != olds.get(key) for key in ROUTING_KEYS):
-                self._apply(client, news, olds)
+                involved = self._apply(client, news, olds)
+                self._wait_until_propagated(client, news["deployment_name"], involved)
         return UpdateResult(dict(news, namespace=namespace))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

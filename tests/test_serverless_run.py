@@ -35,17 +35,17 @@ from pulumi_temporal_compute.testing.temporal_server import TemporalDevServer
 EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "examples" / "aws-lambda-worker"
 RUN_HANDLER = Path(__file__).resolve().parent / "_run_lambda_handler.py"
 
-# Processes that used the Temporal SDK sometimes abort at interpreter exit (SIGABRT in
-# native code; Popen reports -6, a shell 134) after their work is done. The handler runner
-# skips interpreter shutdown to avoid that, and the test still accepts the abort, but only
-# after it has seen the handler's work on the server.
+# Processes that used the Temporal SDK sometimes abort in native code at interpreter exit,
+# after their work is done. Popen reports that SIGABRT as -6 and a shell as 134. The handler
+# runner skips interpreter shutdown to avoid it, and the test still accepts the abort, but
+# only after it has seen the handler's work on the server.
 SDK_ABORT_EXIT_CODES = (-signal.SIGABRT, 128 + signal.SIGABRT)
 INVOCATION_TIMEOUT_SECONDS = 20.0
 REGISTRATION_TIMEOUT_SECONDS = 10.0
 ROUTING_TIMEOUT_SECONDS = 10.0
 WORKFLOW_TIMEOUT_SECONDS = 20.0
-# The worker polls for the remaining time minus its 7 s shutdown buffer and refuses to
-# start with 8 s or less, so these leave it 5 s and 8 s of polling.
+# The worker polls for the remaining time minus its 7 s shutdown buffer and raises when
+# 8 s or less remain (temporalio 1.35), so these leave it 5 s and 8 s of polling.
 REGISTER_REMAINING_MS = 12_000
 WORKFLOW_REMAINING_MS = 15_000
 HANDLER_EXIT_TIMEOUT_SECONDS = 30.0
@@ -213,37 +213,28 @@ def wait_for_task_queue(
         time.sleep(0.1)
 
 
-def wait_for_routing_propagation(temporal: TemporalDevServer, deployment: str) -> None:
-    """Wait until the server has passed the deployment's routing on to its task queues.
+def assert_routing_propagated(temporal: TemporalDevServer, deployment: str) -> None:
+    """Check that the routing already reached the task queues when the routing resource returned.
 
-    SetWorkerDeploymentCurrentVersion returns before that (about 1 s later on the dev server
-    of Temporal Server 1.32), and a workflow started in between follows the old routing: here
-    it waits on the unversioned queue, where no serverless worker is ever started.
+    SetWorkerDeploymentCurrentVersion returns before that; Temporal Server 1.32 took up to
+    about 1 s more. A workflow started in between follows the old routing and waits on the
+    unversioned queue, where the server never starts a serverless worker. So
+    `WorkerDeploymentRouting` waits for it.
     """
 
-    # NOTE: RoutingProvider returns without waiting for this, and `TemporalClient.describe_routing`
-    # does not report it, so the test reads routing_config_update_state itself.
     completed = wire.RoutingConfigUpdateState.Value("ROUTING_CONFIG_UPDATE_STATE_COMPLETED")
     request = wire.DescribeWorkerDeploymentRequest(
         namespace=temporal.namespace, deployment_name=deployment
     )
-    deadline = time.monotonic() + ROUTING_TIMEOUT_SECONDS
     with grpc.insecure_channel(temporal.address) as channel:
         stub = wire.WorkflowServiceStub(channel)
-        while True:
-            info = stub.DescribeWorkerDeployment(request, timeout=10).worker_deployment_info
-            if info.routing_config_update_state == completed:
-                return
-            if time.monotonic() > deadline:
-                state = wire.RoutingConfigUpdateState.Name(info.routing_config_update_state)
-                raise AssertionError(
-                    f"routing of {deployment} still {state} after {ROUTING_TIMEOUT_SECONDS:.0f} s"
-                )
-            time.sleep(0.1)
+        info = stub.DescribeWorkerDeployment(request, timeout=10).worker_deployment_info
+    state = wire.RoutingConfigUpdateState.Name(info.routing_config_update_state)
+    assert info.routing_config_update_state == completed, f"routing of {deployment} is {state}"
 
 
 def assert_handler_succeeded(exit_code: int, log_path: Path) -> None:
-    """Check a handler's exit code; call it only after checking the handler's work."""
+    """Check a handler's exit code. Call it only after checking the handler's work."""
 
     assert exit_code == 0 or exit_code in SDK_ABORT_EXIT_CODES, (
         f"handler exited with code {exit_code}:\n{log_path.read_text(errors='replace')}"
@@ -302,14 +293,14 @@ def test_serverless_run_completes_workflow(
         )
         assert client.describe_routing(deployment).current_build_id == build_id
         assert client.describe_version(deployment, build_id).status == "current"
-        wait_for_routing_propagation(temporal, deployment)
+        assert_routing_propagated(temporal, deployment)
 
         # No worker polls now, so a new workflow makes the server invoke the function.
         # The temporal CLI starts it rather than temporalio's Python client, because a
         # process that loaded that SDK can abort at exit, and here that is pytest.
         workflow_id = unique_name("greeting")
         started_at = time.time()
-        temporal.cli(
+        start = temporal.cli(
             "workflow",
             "start",
             "--type",
@@ -320,8 +311,8 @@ def test_serverless_run_completes_workflow(
             workflow_id,
             "--input",
             json.dumps("Pulumi"),
-            check=True,
         )
+        assert start.returncode == 0, start.stdout + start.stderr
         invocation = wait_for_invocation(aws, function.function_name, after=started_at)
         assert invocation["invocation_type"] == "Event"
 
