@@ -42,7 +42,6 @@ _SOURCES: dict[str, tuple[str, str]] = {
 
 CONNECTION_KEYS = frozenset(_SOURCES)
 STACK_CONFIG_KEYS = tuple(config_key for config_key, _ in _SOURCES.values())
-SECRET_CONNECTION_KEYS = frozenset({"api_key", "tls_client_key_data"})
 
 
 class ConnectionError_(ValueError):

@@ -50,8 +50,8 @@ TASK_QUEUE_TYPES = ("workflow", "activity", "nexus")
 # (frontend.maxIDLengthLimit on a default server).
 MAX_NAME_LENGTH = 255
 
-# IAM's rules for the sts:ExternalId value of AssumeRole.
-EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9_+=,.@-]{2,1224}$")
+# The characters IAM allows in an sts:ExternalId. IAM allows 2 to 1224 of them; this package
+# asks for 5 to 45, a range short enough to type and long enough not to guess.
 EXTERNAL_ID_MIN_LENGTH = 5
 EXTERNAL_ID_MAX_LENGTH = 45
 EXTERNAL_ID_CHARACTERS = re.compile(r"^[A-Za-z0-9_+=,.@-]*$")

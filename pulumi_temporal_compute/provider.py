@@ -49,8 +49,6 @@ SCHEMA_VERSION = 1
 REPLACE_KEYS = ("namespace", "deployment_name", "build_id")
 # Inputs that are compared to decide whether anything changed.
 COMPARED_KEYS = (*REPLACE_KEYS, "scaling_groups", "external_id", "connection", "skip_drainage")
-# Inputs that only change what the provider does, not what the server holds.
-BEHAVIOUR_KEYS = ("validate_on_preview", "check_aws_resources")
 
 # Stack config keys of the provider's own behaviour (besides the connection's).
 IAM_WAIT_CONFIG_KEY = "temporal:iamPropagationTimeoutSeconds"
@@ -93,7 +91,7 @@ def parse_resource_id(value: str) -> tuple[str, str, str]:
 class ComputeConfigProvider(ResourceProvider):
     """Creates, reads, updates and deletes one Version's compute configuration."""
 
-    # Only the class reference is pickled, so the value holds no secret; a secret
+    # Only the class reference is pickled, so the value contains no secret. A secret
     # captured by accident would still make the SDK store it as a secret.
     serialize_as_secret_always = False
 
@@ -102,7 +100,7 @@ class ComputeConfigProvider(ResourceProvider):
         self._stack_config: dict[str, Any] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        # Never pickle the stack config (it holds credentials) into `__provider`.
+        # Never pickle the stack config, which contains credentials, into `__provider`.
         return {}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -114,12 +112,6 @@ class ComputeConfigProvider(ResourceProvider):
             value = req.config.get(key)
             if value is not None:
                 self._stack_config[key] = value
-
-    def _config_flag(self, key: str, default: bool) -> bool:
-        value = self._stack_config.get(key)
-        if value is None:
-            return default
-        return str(value).strip().lower() in ("1", "true", "yes", "on")
 
     def _config_number(self, key: str, default: float) -> float:
         value = self._stack_config.get(key)
@@ -244,7 +236,7 @@ class ComputeConfigProvider(ResourceProvider):
         """Ask the server to validate changed scaling groups of an existing version.
 
         This runs in `check`, so `pulumi preview` shows a wrong ARN or role in code
-        review. The validate RPC changes nothing. Temporal Server 1.32 answers it only
+        review. The validate RPC changes nothing. Temporal Server 1.32 replies only
         for a version that already has a compute configuration (for any other it waits
         until the deadline), so a new version is checked when it is created instead.
         """
@@ -629,7 +621,7 @@ def explain_internal_error(client: Any, error: Any) -> Any:
 
     Temporal Server 1.32 reports two known failures of a create the same way ("something
     went wrong"): a namespace at its limit of configured versions, and a deployment name
-    and build ID whose configuration was removed before. The count tells them apart.
+    and build ID whose configuration was removed before. The count separates them.
     """
 
     from pulumi_temporal_compute.errors import TemporalComputeError
