@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import lambda_inputs, unique_name
@@ -309,3 +311,52 @@ def test_preview_unknown_address_is_update(engine: EngineSession, worker: Lambda
     assert plan.operation == "update"
     assert plan.diff is not None
     assert plan.diff.replaces == []
+
+
+@pytest.mark.parametrize("crash_after", [0.03, 0.12], ids=["early", "later"])
+def test_create_survives_server_crash(
+    tmp_path: Path,
+    restartable_server: TemporalDevServer,
+    aws: AwsEmulator,
+    worker: LambdaWorker,
+    crash_after: float,
+) -> None:
+    deployment = unique_name("midcreate")
+    inputs = lambda_inputs(worker, deployment_name=deployment)
+    outcome: dict[str, Any] = {}
+
+    with start_provider(tmp_path, restartable_server.address, aws) as process:
+        session = EngineSession(process, ComputeConfigProvider())
+
+        def create() -> None:
+            started = time.monotonic()
+            try:
+                outcome["plan"] = session.up(NAME, inputs, secret_inputs=["external_id"])
+            except ProviderError as error:
+                outcome["error"] = error
+            outcome["seconds"] = time.monotonic() - started
+
+        worker_thread = threading.Thread(target=create)
+        worker_thread.start()
+        time.sleep(crash_after)
+        # Kill the server outright while the create is in flight, then start it again on
+        # the same database file.
+        os.kill(restartable_server.pid, signal.SIGKILL)
+        time.sleep(2.0)
+        restartable_server.restart()
+        worker_thread.join(timeout=90)
+        assert not worker_thread.is_alive()
+
+        if "error" in outcome:
+            # The server went away at a moment the create could not ride out: running the
+            # operation again, as `pulumi up` would, must finish it without a second version.
+            print(f"first create failed: {outcome['error'].message}")
+            outcome["plan"] = session.up(NAME, inputs, secret_inputs=["external_id"])
+
+    # gRPC's own retry policy rides out a short outage before the provider's retries start.
+    print(f"create finished {outcome['seconds']:.1f} s after it started")
+    assert outcome["plan"].operation == "create"
+    assert version_build_ids(restartable_server, deployment) == ["b1"]
+    settings = ConnectionSettings(address=restartable_server.address)
+    with TemporalClient(settings) as client:
+        assert function_arn_on_server(client, deployment) == worker.function_arn
