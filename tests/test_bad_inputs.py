@@ -506,7 +506,10 @@ ROLE_LOOSE: Alternatives = (
     ("does not enforce an external ID", "sts:ExternalId"),
     (ROLE, "without an external ID", "sts:ExternalId"),
 )
-EXTERNAL_ID_WRONG: Alternatives = (("could not assume the IAM role", "external ID matches"),)
+EXTERNAL_ID_WRONG: Alternatives = (
+    ("requires another external ID", "sts:ExternalId condition"),  # the AWS pre-check
+    ("could not assume the IAM role", "external ID matches"),  # the server's own check
+)
 
 SERVER_CASES = [
     pytest.param(missing_namespace,
