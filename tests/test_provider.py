@@ -24,6 +24,7 @@ from pulumi_temporal_compute.testing.engine import (
     EngineSession,
     ProviderError,
     ProviderProcess,
+    ResourceState,
     serialize_provider,
     unknown,
 )
@@ -579,3 +580,44 @@ def test_external_id_only_in_secret_state(
     assert worker.external_id not in log
     assert engine.provider_is_secret is False
     assert worker.external_id not in engine.provider_value
+
+
+def test_import_of_cli_created_version(
+    engine: EngineSession, temporal: TemporalDevServer, client: TemporalClient, worker: LambdaWorker
+) -> None:
+    deployment = unique_name("cliimport")
+    for args in (
+        ("worker", "deployment", "create", "--name", deployment),
+        (
+            "worker", "deployment", "create-version",
+            "--deployment-name", deployment, "--build-id", "b1",
+            "--aws-lambda-function-arn", worker.function_arn,
+            "--aws-lambda-assume-role-arn", worker.invoke_role_arn,
+            "--aws-lambda-assume-role-external-id", worker.external_id,
+        ),
+    ):  # fmt: skip
+        result = temporal.cli(*args)
+        assert result.returncode == 0, result.stderr
+    program_inputs = lambda_inputs(worker, deployment_name=deployment)
+    checked = engine.process.check(
+        engine.urn(NAME), {}, {**program_inputs, "__provider": engine.provider_value}
+    )
+
+    # `import_` makes the engine send Read with the program's inputs and no state, then
+    # compare what Read returns with the program's inputs: they must match.
+    read = engine.process.read(f"default/{deployment}/b1", engine.urn(NAME), {}, checked.inputs)
+
+    assert read.id == f"default/{deployment}/b1"
+    assert read.inputs is not None
+    for key in ("deployment_name", "build_id", "scaling_groups", "external_id"):
+        assert read.inputs[key] == checked.inputs[key], key
+    engine.state[NAME] = ResourceState(
+        urn=engine.urn(NAME), id=read.id, inputs=read.inputs, outputs=read.outputs
+    )
+    assert engine.preview(NAME, program_inputs).operation == "same"
+    changed = lambda_inputs(worker, deployment_name=deployment, function_arn=worker.version_arn)
+    assert engine.up(NAME, changed).operation == "update"
+    assert provider_arn(client, deployment) == worker.version_arn
+    engine.destroy(NAME)
+    # An adopted version keeps existing; only its configuration is removed.
+    assert client.describe_version(deployment, "b1").groups == {}
