@@ -4,6 +4,7 @@
     python3 dev.py demo            # the whole lifecycle on a local Temporal server and AWS emulator
     python3 dev.py test [ARGS...]  # the test suite; ARGS go to pytest
     python3 dev.py lint            # ruff and mypy
+    python3 dev.py bench [ARGS...] # benchmarks on the local servers; prints a table
 
 Needs only Python 3.11 or later and access to a package index. The environment
 lives in .venv next to this file and is reinstalled when pyproject.toml changes.
@@ -54,7 +55,7 @@ def ensure_environment() -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("demo", "test", "lint"):
+    if not argv or argv[0] not in ("demo", "test", "lint", "bench"):
         print(__doc__)
         return 2
 
@@ -65,6 +66,8 @@ def main(argv: list[str]) -> int:
         args = [str(python), "-m", "pulumi_temporal_compute.testing.walkthrough", *rest]
     elif command == "test":
         args = [str(python), "-m", "pytest", *rest]
+    elif command == "bench":
+        args = [str(python), "-m", "benchmarks.run", *rest]
     else:
         ruff = subprocess.run([str(python), "-m", "ruff", "check", "."], cwd=ROOT)
         mypy = subprocess.run([str(python), "-m", "mypy", "pulumi_temporal_compute"], cwd=ROOT)

@@ -289,7 +289,14 @@ class TemporalClient:
                 return rpc(request, timeout=timeout or self.timeout, metadata=self._metadata())
             except grpc.RpcError as error:
                 code = error.code() if isinstance(error, grpc.Call) else None
-                if code not in _RETRIED_CODES or time.monotonic() + delay > give_up_at:
+                details = (error.details() if isinstance(error, grpc.Call) else "") or ""
+                # A namespace limit ("reached maximum ...") does not clear by waiting.
+                hard_limit = details.lower().startswith("reached maximum")
+                if (
+                    code not in _RETRIED_CODES
+                    or hard_limit
+                    or time.monotonic() + delay > give_up_at
+                ):
                     self._raise(error, action)
                 if self.on_retry is not None:
                     name = code.name if code is not None else "an error"

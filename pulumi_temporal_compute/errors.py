@@ -42,6 +42,12 @@ _EXTERNAL_ID = (
     'without one. Add a Condition {"StringEquals": {"sts:ExternalId": "<external id>"}} to '
     "the statement that trusts Temporal, with the same value as this resource's `external_id`."
 )
+# Server limits by the words of their message (Temporal Server 1.32), and their settings.
+_LIMIT_SETTINGS = {
+    "worker controller instances": "workercontroller.maxInstances, 100 by default",
+    "versions": "matching.maxVersionsInDeployment, 100 versions per deployment by default",
+    "deployments": "matching.maxDeployments, 100 Worker Deployments by default",
+}
 _API_KEY = (
     "Temporal rejected the credentials. Check the API key (connection.api_key, stack config "
     "temporal:apiKey or TEMPORAL_API_KEY): it may be expired, revoked, or for another account, "
@@ -150,6 +156,18 @@ def translate(
             f"operation is safe to retry.{suffix}",
             code,
             "deadline",
+        )
+    if "reached maximum" in lowered:
+        setting = next(
+            (name for fragment, name in _LIMIT_SETTINGS.items() if fragment in lowered),
+            "the matching namespace limit",
+        )
+        return TemporalComputeError(
+            f"Failed to {action}: the namespace {namespace!r} reached a limit of the server "
+            f"({setting}). Delete what you no longer need, or raise the limit (self-hosted: "
+            f"dynamic config; Temporal Cloud: ask support).{suffix}",
+            code,
+            "limit",
         )
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
         return TemporalComputeError(

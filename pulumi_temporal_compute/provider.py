@@ -64,6 +64,8 @@ DEFAULT_RETRY_TIMEOUT = 30.0
 # Preview-time validation must not hold up `pulumi preview` for long.
 DEFAULT_VALIDATE_TIMEOUT = 5.0
 INPUT_KEYS = COMPARED_KEYS
+# Error kinds that mean "try again later", not "the server refuses this".
+TRANSIENT_KINDS = frozenset({"unavailable", "deadline", "exhausted", "credentials", "internal"})
 # Keys of the outputs that are not inputs.
 OUTPUT_ONLY_KEYS = ("version_created", "deployment_created", "schema_version")
 # Outputs that only a refresh fills in, from what the server reports.
@@ -245,6 +247,8 @@ class ComputeConfigProvider(ResourceProvider):
 
         if inputs.get("validate_on_preview") is False:
             return []
+        if all(old_inputs.get(key) == inputs.get(key) for key in ("scaling_groups", "external_id")):
+            return []  # the usual case: nothing the server would check has changed
         old_inputs = model.normalize_inputs(
             {k: v for k, v in old_inputs.items() if k != "__provider"}
         )
@@ -541,7 +545,6 @@ class ComputeConfigProvider(ResourceProvider):
     # --- delete --------------------------------------------------------------------------------
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        from pulumi_temporal_compute.client import request_id
         from pulumi_temporal_compute.errors import (
             NamespaceNotFoundError,
             NotFoundError,
@@ -554,37 +557,27 @@ class ComputeConfigProvider(ResourceProvider):
         lookup["namespace"] = namespace
 
         with self._client(lookup) as client:
-            try:
-                state = client.describe_version(deployment_name, build_id)
-            except NamespaceNotFoundError:
-                raise
-            except NotFoundError:
-                pulumi.log.info(f"Worker Deployment Version {id_} is already gone.")
-                return
-
-            if state.groups:
-                client.update_compute_config(
-                    deployment_name,
-                    build_id,
-                    {},
-                    list(state.groups),
-                    request_id("remove-config", namespace, deployment_name, build_id),
-                )
-
             if not props.get("version_created", False):
+                self._remove_config(client, id_)
                 pulumi.log.info(
                     f"Removed the compute configuration of {id_}; the version itself was not "
                     "created by this stack, so it is kept."
                 )
                 return
 
+            # Deleting the version removes its configuration with it, in one call.
             try:
                 client.delete_version(
                     deployment_name, build_id, skip_drainage=bool(props.get("skip_drainage"))
                 )
+            except NamespaceNotFoundError:
+                raise
             except NotFoundError:
-                return
+                pulumi.log.info(f"Worker Deployment Version {id_} is already gone.")
             except TemporalComputeError as error:
+                if error.kind in TRANSIENT_KINDS:
+                    raise
+                self._remove_config(client, id_)
                 pulumi.log.warn(
                     f"Removed the compute configuration of Worker Deployment Version {id_}, but "
                     f"the server would not delete the version: {error}. A version that is current "
@@ -598,6 +591,29 @@ class ComputeConfigProvider(ResourceProvider):
                 # Other versions may remain, or routing still points somewhere: then keep it.
                 with contextlib.suppress(TemporalComputeError):
                     client.delete_deployment(deployment_name)
+
+    def _remove_config(self, client: Any, id_: str) -> None:
+        """Remove every scaling group of a version; a version already gone is not an error."""
+
+        from pulumi_temporal_compute.client import request_id
+        from pulumi_temporal_compute.errors import NamespaceNotFoundError, NotFoundError
+
+        namespace, deployment_name, build_id = parse_resource_id(id_)
+        try:
+            state = client.describe_version(deployment_name, build_id)
+        except NamespaceNotFoundError:
+            raise
+        except NotFoundError:
+            pulumi.log.info(f"Worker Deployment Version {id_} is already gone.")
+            return
+        if state.groups:
+            client.update_compute_config(
+                deployment_name,
+                build_id,
+                {},
+                list(state.groups),
+                request_id("remove-config", namespace, deployment_name, build_id),
+            )
 
 
 def _group_document(group: model.EncodedGroup) -> dict[str, Any]:

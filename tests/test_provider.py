@@ -344,7 +344,7 @@ def test_import_rebuilds_inputs(
 
 
 def test_delete_of_gone_version_succeeds(
-    engine: EngineSession, temporal: TemporalDevServer, worker: LambdaWorker
+    engine: EngineSession, temporal: TemporalDevServer, client: TemporalClient, worker: LambdaWorker
 ) -> None:
     deployment = unique_name("twice")
     engine.up(NAME, lambda_inputs(worker, deployment_name=deployment))
@@ -360,7 +360,10 @@ def test_delete_of_gone_version_succeeds(
 
     engine.destroy(NAME)
 
-    assert "already gone" in engine.process.stderr_text()
+    assert NAME not in engine.state
+    with pytest.raises(NotFoundError):
+        client.describe_version(deployment, "b1")
+    assert not client.deployment_exists(deployment)
 
 
 def test_delete_of_current_version_warns(
