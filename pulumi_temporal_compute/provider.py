@@ -637,7 +637,9 @@ def explain_internal_error(client: Any, error: Any) -> Any:
 
     Temporal Server 1.32 reports two known failures of a create the same way ("something
     went wrong"): a namespace at its limit of configured versions, and a deployment name
-    and build ID whose configuration was removed before. The count separates them.
+    and build ID whose configuration was removed before. The count separates them only in
+    part, because versions deleted before still take a place in that limit and are not
+    counted.
     """
 
     from pulumi_temporal_compute.errors import TemporalComputeError
@@ -663,13 +665,13 @@ def explain_internal_error(client: Any, error: Any) -> Any:
         )
     else:
         advice = (
-            "Known causes: "
-            f"namespace {client.settings.namespace!r} has {count} Worker Deployment Versions with "
-            f"a compute configuration. If the server's limit (workercontroller.maxInstances, "
-            f"{limit} by default) was lowered to {count} or less, delete versions or raise it; "
-            "otherwise this deployment name and build ID most likely had a configuration that "
-            "was removed before, which Temporal Server 1.32 cannot configure again: use a new "
-            "build_id."
+            f"Namespace {client.settings.namespace!r} has {count} Worker Deployment Versions "
+            "with a compute configuration now. Known causes: (1) the server's limit of "
+            f"configured versions (workercontroller.maxInstances, {limit} by default) was "
+            "reached, counting versions whose configuration was removed or that were deleted, "
+            "because Temporal Server 1.32 does not free their place: raise the limit; or (2) "
+            "this deployment name and build ID had a configuration before, which Temporal "
+            "Server 1.32 cannot configure again: use a new build_id."
         )
     return TemporalComputeError(f"{error} {advice}", error.code, error.kind)
 
