@@ -6,8 +6,10 @@ it, so nothing here ends up in a pickled provider.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -190,6 +192,36 @@ class Routing:
     propagated: bool = True
 
 
+# One channel per set of connection settings for the life of the process. The provider
+# process serves every operation of a `pulumi up`, and a new channel per operation repeats
+# the connection and, to Temporal Cloud, the TLS handshake. The cache lives in this module,
+# never in the provider object, so no pickle of the provider can capture a channel.
+_channels: dict[str, grpc.Channel] = {}
+_channels_lock = threading.Lock()
+
+
+def _shared_channel(
+    settings: ConnectionSettings, open_channel: Callable[[], grpc.Channel]
+) -> grpc.Channel:
+    tls = settings.tls
+    key = hashlib.sha256(
+        repr(
+            (
+                settings.address,
+                settings.api_key,
+                None
+                if tls is None
+                else (tls.server_ca_cert, tls.client_cert, tls.client_key, tls.server_name),
+            )
+        ).encode()
+    ).hexdigest()
+    with _channels_lock:
+        channel = _channels.get(key)
+        if channel is None:
+            channel = _channels[key] = open_channel()
+        return channel
+
+
 class _ApiKeyAuth(grpc.AuthMetadataPlugin):
     def __init__(self, api_key: str) -> None:
         self._header = f"Bearer {api_key}"
@@ -221,13 +253,17 @@ class TemporalClient:
         self.on_retry = on_retry
         # Values never to repeat in a message, even if the server echoes them.
         self._secrets = [s for s in (*secrets, settings.api_key or "") if s]
-        self._channel = self._open_channel()
+        self._channel = _shared_channel(settings, self._open_channel)
         self._stub = service_pb2_grpc.WorkflowServiceStub(self._channel)
 
     def _open_channel(self) -> grpc.Channel:
         settings = self.settings
         options: list[tuple[str, Any]] = [
             ("grpc.service_config", json.dumps(_SERVICE_CONFIG)),
+            # Channels are shared for the life of the process; after an outage they must try
+            # the server again within seconds, not after gRPC's default of up to 120 s.
+            ("grpc.initial_reconnect_backoff_ms", 500),
+            ("grpc.max_reconnect_backoff_ms", 5000),
             ("grpc.enable_retries", 1),
         ]
         if settings.tls is None:
@@ -259,7 +295,7 @@ class TemporalClient:
         return metadata
 
     def close(self) -> None:
-        self._channel.close()
+        """Release the client. The channel stays open for the next client with the same settings."""
 
     def __enter__(self) -> TemporalClient:
         return self
