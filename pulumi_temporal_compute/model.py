@@ -211,7 +211,7 @@ def check_external_id(value: Any, prop: str, failures: list[Failure]) -> None:
 
 
 def check_lambda_arn(value: Any, prop: str, failures: list[Failure]) -> None:
-    """Check that a value is a Lambda function ARN whose region is a real region name."""
+    """Check that a value is a Lambda function ARN with a region in AWS's region-name format."""
 
     if is_unknown(value):
         return

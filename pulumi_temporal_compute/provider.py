@@ -660,8 +660,8 @@ def explain_internal_error(client: Any, error: Any) -> Any:
             f"namespace {client.settings.namespace!r} already has {count} Worker Deployment "
             f"Versions with a compute configuration, and the server allows {limit} per namespace "
             "by default (dynamic config workercontroller.maxInstances; on Temporal Cloud, ask "
-            "support to raise it). Delete versions you no longer need (drained versions count "
-            "until they are deleted), or raise the limit."
+            "support to raise it). Raise the limit or use another namespace: on Temporal Server "
+            "1.32 deleting versions does not free their places."
         )
     else:
         advice = (

@@ -37,6 +37,7 @@ from pulumi_temporal_compute.connection import (
     ConnectionSettings,
     resolve_connection,
 )
+from pulumi_temporal_compute.provider import DEFAULT_RETRY_TIMEOUT, RETRY_TIMEOUT_CONFIG_KEY
 
 ON_DELETE_KEEP = "keep"
 ON_DELETE_UNVERSIONED = "unversioned"
@@ -79,7 +80,9 @@ class RoutingProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._stack_config = {
-            key: value for key in STACK_CONFIG_KEYS if (value := req.config.get(key)) is not None
+            key: value
+            for key in (*STACK_CONFIG_KEYS, RETRY_TIMEOUT_CONFIG_KEY)
+            if (value := req.config.get(key)) is not None
         }
 
     def _settings(self, props: Mapping[str, Any]) -> ConnectionSettings:
@@ -92,7 +95,12 @@ class RoutingProvider(ResourceProvider):
     def _client(self, props: Mapping[str, Any]) -> Any:
         from pulumi_temporal_compute.client import TemporalClient
 
-        return TemporalClient(self._settings(props))
+        retry_timeout = self._stack_config.get(RETRY_TIMEOUT_CONFIG_KEY)
+        return TemporalClient(
+            self._settings(props),
+            retry_budget=float(retry_timeout) if retry_timeout else DEFAULT_RETRY_TIMEOUT,
+            on_retry=pulumi.log.info,
+        )
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = _normalize(news)

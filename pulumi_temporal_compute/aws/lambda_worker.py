@@ -297,9 +297,8 @@ class LambdaWorker(pulumi.ComponentResource):
                 connection=args.connection,
                 skip_drainage=args.skip_drainage,
             ),
-            # NOTE: IAM changes take a few seconds to reach STS. Temporal validates the
-            # configuration by assuming the role at once, so a create right after the role
-            # was made can fail. Running `pulumi up` again then succeeds.
+            # IAM changes take a few seconds to reach STS, and Temporal assumes the role at
+            # once; the provider retries meanwhile (temporal:iamPropagationTimeoutSeconds).
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.invoke_role_policy]),
         )
 
