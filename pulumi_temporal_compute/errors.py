@@ -171,9 +171,9 @@ def translate(
         )
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
         return TemporalComputeError(
-            f"Failed to {action}: the Temporal server is rate limiting or a namespace limit was "
-            "reached (for example the maximum number of Worker Deployments or versions). Lower "
-            f"Pulumi's --parallel value, or delete unused versions, and retry.{suffix}",
+            f"Failed to {action}: the Temporal server is rate limiting, and retries for "
+            "temporal:retryTimeoutSeconds did not get through. Run `pulumi up --parallel 2`, "
+            f"or raise temporal:retryTimeoutSeconds, and retry.{suffix}",
             code,
             "exhausted",
         )
