@@ -1,7 +1,8 @@
 """A small client for the Worker Deployment RPCs of Temporal's WorkflowService.
 
-It knows nothing of Pulumi. Channels are created per client and closed with
-it, so nothing here ends up in a pickled provider.
+It does not import Pulumi. Channels are shared per process in a module-level
+cache (see `_shared_channel`), never stored in a provider object, so no
+pickled provider contains one.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ class GroupUpdate:
 
 @dataclass(frozen=True)
 class VersionState:
-    """What the server reports about one Worker Deployment Version."""
+    """The server's description of one Worker Deployment Version."""
 
     groups: dict[str, model.EncodedGroup]
     status: str  # "inactive", "current", "ramping", "draining", "drained", ...

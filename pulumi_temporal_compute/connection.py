@@ -107,7 +107,7 @@ def lookup_setting(
     stack_config: Callable[[str], Any] | None,
     environ: Mapping[str, str],
 ) -> tuple[Any, str]:
-    """Find one setting and say where it came from (for messages; never the value itself)."""
+    """Find one setting and return it with its source, for messages that must never show it."""
 
     config_key, env_name = _SOURCES[name]
     if inputs and inputs.get(name) not in (None, ""):

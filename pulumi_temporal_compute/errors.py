@@ -6,7 +6,7 @@ import grpc
 
 
 class TemporalComputeError(Exception):
-    """An operation on Temporal failed; the message says what to do about it."""
+    """An operation on Temporal failed. The message tells the user what to do about it."""
 
     def __init__(self, message: str, code: grpc.StatusCode | None = None, kind: str = "") -> None:
         super().__init__(message)
@@ -152,7 +152,7 @@ def translate(
         )
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return TemporalComputeError(
-            f"Failed to {action}: the Temporal server at {address} did not answer in time; the "
+            f"Failed to {action}: the Temporal server at {address} did not respond in time; the "
             f"operation is safe to retry.{suffix}",
             code,
             "deadline",

@@ -73,7 +73,7 @@ DEPLOYMENT_NAME_FORBIDDEN = re.compile(r"[/\s]")
 # deployment name or build ID.
 DEPLOYMENT_NAME_RESERVED_CHARACTERS = ".:"
 RESERVED_PREFIX = "__"
-# Longest repr of an input value that a message repeats, in characters.
+# Maximum length, in characters, of an input value's repr that a message repeats.
 MAX_SHOWN_LENGTH = 80
 
 

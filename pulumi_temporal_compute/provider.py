@@ -9,7 +9,7 @@ Engine behaviour this module relies on (pulumi 3.272, `pulumi/dynamic/__main__.p
   class lives in this installed module, so it is pickled by reference, and the
   instance holds no client, channel or configuration (see `__getstate__`).
 - `configure` runs once per provider process with the whole stack config.
-- `diff` gets the old *outputs* as `olds`; it must answer True or False, or the
+- `diff` gets the old *outputs* as `olds`; it must return True or False, or the
   engine compares `__provider` itself and shows a change on every upgrade.
 - Secret markers are stripped before every call; the engine marks an output
   secret when the input of the same top-level name was secret.
@@ -355,7 +355,7 @@ class ComputeConfigProvider(ResourceProvider):
 
             # The request id includes the build ID: when the engine sends this Create again
             # after a lost response, the server deduplicates the request and the deployment
-            # still counts as made by this resource. One made by anything else answers
+            # still counts as made by this resource. One made by anything else gets
             # AlreadyExists.
             deployment_created = False
             try:

@@ -43,7 +43,7 @@ ON_DELETE_KEEP = "keep"
 ON_DELETE_UNVERSIONED = "unversioned"
 ROUTING_KEYS = ("current_build_id", "ramping_build_id", "ramping_percentage")
 # Temporal Server 1.32 took about a second to pass a routing change on to the task queues
-# of a deployment with one task queue; this bounds the wait.
+# of a deployment with one task queue. This bounds the wait.
 PROPAGATION_TIMEOUT_SECONDS = 60.0
 REPLACE_KEYS = ("namespace", "deployment_name")
 
