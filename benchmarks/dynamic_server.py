@@ -9,7 +9,6 @@ engine would see them.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import select
@@ -22,10 +21,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import grpc
-from google.protobuf import struct_pb2
 from google.protobuf.message import Message
-from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from pulumi_temporal_compute.testing.engine import to_struct
 
 START_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 10.0
@@ -34,20 +33,6 @@ PROJECT = "bench"
 STACK = "bench"
 # The 3.272 server ignores its engine address argument, so this is never dialled.
 UNUSED_ENGINE_ADDRESS = "127.0.0.1:0"
-
-
-def to_struct(properties: Mapping[str, Any]) -> struct_pb2.Struct:
-    """Serialize resource properties with the SDK's own serializer, as the engine sends them."""
-
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(rpc.serialize_properties(dict(properties), {}))
-    finally:
-        loop.close()
-
-
-def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
-    return dict(rpc.deserialize_properties(struct, keep_unknowns=True))
 
 
 def resource_urn(name: str) -> str:

@@ -9,8 +9,9 @@ Engine behaviour this module relies on (pulumi 3.272, `pulumi/dynamic/__main__.p
   class lives in this installed module, so it is pickled by reference, and the
   instance holds no client, channel or configuration (see `__getstate__`).
 - `configure` runs once per provider process with the whole stack config.
-- `diff` gets the old *outputs* as `olds`; it must return True or False, or the
-  engine compares `__provider` itself and shows a change on every upgrade.
+- `diff` gets the old *outputs* as `olds`. It must return True or False, because
+  otherwise the engine compares `__provider` itself and shows a change on every
+  upgrade.
 - Secret markers are stripped before every call; the engine marks an output
   secret when the input of the same top-level name was secret.
 """
@@ -19,28 +20,27 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
 from pulumi_temporal_compute import model
-from pulumi_temporal_compute.connection import (
-    CONNECTION_KEYS,
-    STACK_CONFIG_KEYS,
-    ConnectionError_,
-    ConnectionSettings,
-    resolve_connection,
+from pulumi_temporal_compute.connection import CONNECTION_KEYS, ConnectionError_, resolve_connection
+from pulumi_temporal_compute.provider_base import (
+    DEFAULT_IAM_PROPAGATION_TIMEOUT,
+    DEFAULT_VALIDATE_TIMEOUT,
+    IAM_WAIT_CONFIG_KEY,
+    VALIDATE_TIMEOUT_CONFIG_KEY,
+    TemporalProvider,
 )
 
 SCHEMA_VERSION = 1
@@ -50,19 +50,6 @@ REPLACE_KEYS = ("namespace", "deployment_name", "build_id")
 # Inputs that are compared to decide whether anything changed.
 COMPARED_KEYS = (*REPLACE_KEYS, "scaling_groups", "external_id", "connection", "skip_drainage")
 
-# Stack config keys of the provider's own behaviour (besides the connection's).
-IAM_WAIT_CONFIG_KEY = "temporal:iamPropagationTimeoutSeconds"
-VALIDATE_TIMEOUT_CONFIG_KEY = "temporal:validateTimeoutSeconds"
-RETRY_TIMEOUT_CONFIG_KEY = "temporal:retryTimeoutSeconds"
-PROVIDER_CONFIG_KEYS = (IAM_WAIT_CONFIG_KEY, VALIDATE_TIMEOUT_CONFIG_KEY, RETRY_TIMEOUT_CONFIG_KEY)
-
-# Right after IAM changes, AWS can refuse a new role for a while; creates and updates
-# are retried this long (seconds) when Temporal cannot assume the role.
-DEFAULT_IAM_PROPAGATION_TIMEOUT = 60.0
-# How long a call is retried while the server is unavailable, slow or rate limiting.
-DEFAULT_RETRY_TIMEOUT = 30.0
-# Preview-time validation must not hold up `pulumi preview` for long.
-DEFAULT_VALIDATE_TIMEOUT = 5.0
 INPUT_KEYS = COMPARED_KEYS
 # Error kinds that mean "try again later", not "the server refuses this".
 TRANSIENT_KINDS = frozenset({"unavailable", "deadline", "exhausted", "credentials", "internal"})
@@ -90,63 +77,11 @@ def parse_resource_id(value: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-class ComputeConfigProvider(ResourceProvider):
+class ComputeConfigProvider(TemporalProvider):
     """Creates, reads, updates and deletes one Version's compute configuration."""
 
-    # Only the class reference is pickled, so the value contains no secret. A secret
-    # captured by accident would still make the SDK store it as a secret.
-    serialize_as_secret_always = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._stack_config: dict[str, Any] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Never pickle the stack config, which contains credentials, into `__provider`.
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self._stack_config = {}
-
-    def configure(self, req: ConfigureRequest) -> None:
-        self._stack_config = {}
-        for key in (*STACK_CONFIG_KEYS, *PROVIDER_CONFIG_KEYS):
-            value = req.config.get(key)
-            if value is not None:
-                self._stack_config[key] = value
-
-    def _config_number(self, key: str, default: float) -> float:
-        value = self._stack_config.get(key)
-        try:
-            return float(value) if value is not None else default
-        except ValueError:
-            return default
-
-    # --- helpers -------------------------------------------------------------------------------
-
-    def _settings(self, props: Mapping[str, Any]) -> ConnectionSettings:
-        connection = props.get("connection") or {}
-        return resolve_connection(
-            connection, self._stack_config.get, namespace=props.get("namespace") or None
-        )
-
-    def _client(self, props: Mapping[str, Any], timeout: float | None = None) -> Any:
-        """Return a client; with `timeout`, one quick attempt and no retries (for previews)."""
-
-        # Imported here so that `diff` never loads the gRPC stubs.
-        from pulumi_temporal_compute.client import DEFAULT_TIMEOUT_SECONDS, TemporalClient
-
-        settings = self._settings(props)
-        secrets = [props.get("external_id") or ""]
-        return TemporalClient(
-            settings,
-            secrets=secrets,
-            timeout=timeout or DEFAULT_TIMEOUT_SECONDS,
-            retry_budget=0.0
-            if timeout
-            else self._config_number(RETRY_TIMEOUT_CONFIG_KEY, DEFAULT_RETRY_TIMEOUT),
-            on_retry=pulumi.log.info,
-        )
+    def _secrets(self, props: Mapping[str, Any]) -> Sequence[str]:
+        return [props.get("external_id") or ""]
 
     def _check_aws(self, props: Mapping[str, Any]) -> None:
         """Check the Lambda functions and roles with the deployer's AWS credentials."""

@@ -23,21 +23,14 @@ import pulumi.dynamic
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
 from pulumi_temporal_compute import model
-from pulumi_temporal_compute.connection import (
-    STACK_CONFIG_KEYS,
-    ConnectionSettings,
-    resolve_connection,
-)
-from pulumi_temporal_compute.provider import DEFAULT_RETRY_TIMEOUT, RETRY_TIMEOUT_CONFIG_KEY
+from pulumi_temporal_compute.provider_base import TemporalProvider
 
 ON_DELETE_KEEP = "keep"
 ON_DELETE_UNVERSIONED = "unversioned"
@@ -63,44 +56,8 @@ def _normalize(props: Mapping[str, Any]) -> dict[str, Any]:
     return normalized
 
 
-class RoutingProvider(ResourceProvider):
+class RoutingProvider(TemporalProvider):
     """Sets and reads a Worker Deployment's current and ramping versions."""
-
-    serialize_as_secret_always = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._stack_config: dict[str, Any] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self._stack_config = {}
-
-    def configure(self, req: ConfigureRequest) -> None:
-        self._stack_config = {
-            key: value
-            for key in (*STACK_CONFIG_KEYS, RETRY_TIMEOUT_CONFIG_KEY)
-            if (value := req.config.get(key)) is not None
-        }
-
-    def _settings(self, props: Mapping[str, Any]) -> ConnectionSettings:
-        return resolve_connection(
-            props.get("connection") or {},
-            self._stack_config.get,
-            namespace=props.get("namespace") or None,
-        )
-
-    def _client(self, props: Mapping[str, Any]) -> Any:
-        from pulumi_temporal_compute.client import TemporalClient
-
-        retry_timeout = self._stack_config.get(RETRY_TIMEOUT_CONFIG_KEY)
-        return TemporalClient(
-            self._settings(props),
-            retry_budget=float(retry_timeout) if retry_timeout else DEFAULT_RETRY_TIMEOUT,
-            on_retry=pulumi.log.info,
-        )
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         inputs = _normalize(news)

@@ -59,9 +59,11 @@ __all__ = [
     "ReadResponse",
     "ResourceState",
     "TrafficRecord",
+    "from_struct",
     "serialize_provider",
     "serialize_provider_with_secrecy",
     "strip_secrets",
+    "to_struct",
     "unknown",
     "urn",
 ]
@@ -155,7 +157,7 @@ def strip_secrets(value: Any) -> Any:
     return value
 
 
-def _to_struct(properties: Mapping[str, Any]) -> struct_pb2.Struct:
+def to_struct(properties: Mapping[str, Any]) -> struct_pb2.Struct:
     # serialize_properties is a coroutine because it can await Outputs. A fresh
     # loop per call keeps the harness usable from sync tests and from code that
     # already runs a loop in another thread.
@@ -166,7 +168,7 @@ def _to_struct(properties: Mapping[str, Any]) -> struct_pb2.Struct:
         loop.close()
 
 
-def _from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
+def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
     return dict(rpc.deserialize_properties(struct, keep_unknowns=True))
 
 
@@ -443,7 +445,7 @@ class ProviderProcess:
             for key, value in config.items()
         }
         request = provider_pb2.ConfigureRequest(
-            args=_to_struct(args),
+            args=to_struct(args),
             variables=variables,
             acceptSecrets=True,
             acceptResources=True,
@@ -467,13 +469,13 @@ class ProviderProcess:
             urn=resource_urn,
             name=name,
             type=type_name,
-            olds=_to_struct(strip_secrets(olds)),
-            news=_to_struct(strip_secrets(news)),
+            olds=to_struct(strip_secrets(olds)),
+            news=to_struct(strip_secrets(news)),
             randomSeed=secrets.token_bytes(32),
         )
         response = self._call("Check", self._stub.Check, request)
         failures = [(failure.property, failure.reason) for failure in response.failures]
-        return CheckResponse(inputs=_from_struct(response.inputs), failures=failures)
+        return CheckResponse(inputs=from_struct(response.inputs), failures=failures)
 
     def diff(
         self,
@@ -490,9 +492,9 @@ class ProviderProcess:
             urn=resource_urn,
             name=name,
             type=type_name,
-            olds=_to_struct(strip_secrets(olds)),
-            news=_to_struct(strip_secrets(news)),
-            old_inputs=_to_struct(strip_secrets(old_inputs)),
+            olds=to_struct(strip_secrets(olds)),
+            news=to_struct(strip_secrets(news)),
+            old_inputs=to_struct(strip_secrets(old_inputs)),
         )
         response = self._call("Diff", self._stub.Diff, request)
         detailed = {
@@ -515,11 +517,11 @@ class ProviderProcess:
             urn=resource_urn,
             name=name,
             type=type_name,
-            properties=_to_struct(strip_secrets(properties)),
+            properties=to_struct(strip_secrets(properties)),
             preview=False,
         )
         response = self._call("Create", self._stub.Create, request)
-        return CreateResponse(id=response.id, outputs=_from_struct(response.properties))
+        return CreateResponse(id=response.id, outputs=from_struct(response.properties))
 
     def update(
         self,
@@ -536,13 +538,13 @@ class ProviderProcess:
             urn=resource_urn,
             name=name,
             type=type_name,
-            olds=_to_struct(strip_secrets(olds)),
-            news=_to_struct(strip_secrets(news)),
-            old_inputs=_to_struct(strip_secrets(old_inputs)),
+            olds=to_struct(strip_secrets(olds)),
+            news=to_struct(strip_secrets(news)),
+            old_inputs=to_struct(strip_secrets(old_inputs)),
             preview=False,
         )
         response = self._call("Update", self._stub.Update, request)
-        return _from_struct(response.properties)
+        return from_struct(response.properties)
 
     def read(
         self,
@@ -558,13 +560,13 @@ class ProviderProcess:
             urn=resource_urn,
             name=name,
             type=type_name,
-            properties=_to_struct(strip_secrets(properties)),
-            inputs=_to_struct(strip_secrets(inputs)),
+            properties=to_struct(strip_secrets(properties)),
+            inputs=to_struct(strip_secrets(inputs)),
         )
         response = self._call("Read", self._stub.Read, request)
-        new_inputs = _from_struct(response.inputs) if response.HasField("inputs") else None
+        new_inputs = from_struct(response.inputs) if response.HasField("inputs") else None
         return ReadResponse(
-            id=response.id, outputs=_from_struct(response.properties), inputs=new_inputs
+            id=response.id, outputs=from_struct(response.properties), inputs=new_inputs
         )
 
     def delete(
@@ -581,14 +583,14 @@ class ProviderProcess:
             urn=resource_urn,
             name=name,
             type=type_name,
-            properties=_to_struct(strip_secrets(properties)),
-            old_inputs=_to_struct(strip_secrets(old_inputs)),
+            properties=to_struct(strip_secrets(properties)),
+            old_inputs=to_struct(strip_secrets(old_inputs)),
         )
         self._call("Delete", self._stub.Delete, request)
 
     def _handshake(self) -> None:
         # The engine first tries Handshake and falls back to Configure when the
-        # provider answers UNIMPLEMENTED, which the 3.272 dynamic server does.
+        # provider returns UNIMPLEMENTED, which the 3.272 dynamic server does.
         try:
             self._call("Handshake", self._stub.Handshake, provider_pb2.ProviderHandshakeRequest())
         except ProviderError as error:
@@ -697,10 +699,10 @@ class EngineSession:
     """Per-resource state and the preview, up, refresh and destroy steps for dynamic resources.
 
     Each resource is handled alone, in the order of the caller's requests. A name marked
-    secret in `secret_inputs` is sent as a plain value (the engine strips
-    secrets for this provider) and the same top-level names in the checked
-    inputs and outputs are recorded secret, as the engine's annotateSecrets
-    does after each call. `__provider` is recorded secret when the SDK would
+    secret in `secret_inputs` is sent as a plain value, because the engine strips
+    secrets for this provider. The same top-level names in the checked inputs and
+    outputs are then recorded secret, as the engine's annotateSecrets does after
+    each call. `__provider` is recorded secret when the SDK would
     mark it secret.
 
     NOTE: differences from the real engine remain. There is no dependency
