@@ -261,7 +261,7 @@ class TemporalClient:
         settings = self.settings
         options: list[tuple[str, Any]] = [
             ("grpc.service_config", json.dumps(_SERVICE_CONFIG)),
-            # Channels are shared for the life of the process; after an outage they must try
+            # Channels are shared for the life of the process. After an outage they must try
             # the server again within seconds, not after gRPC's default of up to 120 s.
             ("grpc.initial_reconnect_backoff_ms", 500),
             ("grpc.max_reconnect_backoff_ms", 5000),

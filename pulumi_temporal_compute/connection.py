@@ -1,4 +1,4 @@
-"""Where to reach Temporal and how to authenticate.
+"""Connection settings: the Temporal address, namespace and credentials.
 
 Each setting is taken from the first place that has it:
 

@@ -6,7 +6,7 @@ import grpc
 
 
 class TemporalComputeError(Exception):
-    """An operation on Temporal failed. The message tells the user what to do about it."""
+    """An operation on Temporal failed. Its message names the fix."""
 
     def __init__(self, message: str, code: grpc.StatusCode | None = None, kind: str = "") -> None:
         super().__init__(message)

@@ -1,6 +1,6 @@
 """The compute configuration of a Worker Deployment Version, as plain values.
 
-This module knows neither gRPC nor Pulumi. It defines the shape of the
+This module imports neither gRPC nor Pulumi. It defines the shape of the
 resource's inputs, checks them with the same rules the Temporal server applies
 (and a few stricter ones that catch mistakes before anything is sent), and
 converts them to and from the JSON documents the server stores as provider and
@@ -51,7 +51,7 @@ TASK_QUEUE_TYPES = ("workflow", "activity", "nexus")
 MAX_NAME_LENGTH = 255
 
 # The characters IAM allows in an sts:ExternalId. IAM allows 2 to 1224 of them; this package
-# asks for 5 to 45, a range short enough to type and long enough not to guess.
+# accepts 5 to 45, a range short enough to type and long enough not to guess.
 EXTERNAL_ID_MIN_LENGTH = 5
 EXTERNAL_ID_MAX_LENGTH = 45
 EXTERNAL_ID_CHARACTERS = re.compile(r"^[A-Za-z0-9_+=,.@-]*$")
@@ -109,7 +109,7 @@ class InputError(ValueError):
 def is_unknown(value: Any) -> bool:
     """Tell whether a value is not yet known (a preview of a value from another resource)."""
 
-    # pulumi.output.Unknown is the runtime type; matching on the class name keeps this module
+    # The runtime type is pulumi.output.Unknown. Matching on the class name keeps this module
     # free of a Pulumi import, so its rules stay testable with plain values.
     return type(value).__name__ == "Unknown"
 

@@ -57,7 +57,7 @@ def test_resource_namespace_overrides_all() -> None:
     assert settings.namespace == "own"
 
 
-def test_api_key_turns_on_tls_and_stays_out_of_repr() -> None:
+def test_api_key_enables_tls() -> None:
     settings = resolve_connection({}, config({"temporal:apiKey": "key-123456"}), {})
 
     assert settings.tls is not None

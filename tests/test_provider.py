@@ -126,7 +126,7 @@ def test_refresh_of_deleted_version_reads_gone(
     assert NAME not in engine.state
 
     # The next apply would create it again, which Temporal Server 1.32 cannot do for a
-    # deployment name and build ID that had a configuration: the message says so.
+    # deployment name and build ID that had a configuration. The message names that cause.
     with pytest.raises(ProviderError) as failed:
         engine.up(NAME, lambda_inputs(worker, deployment_name=deployment))
     assert "failed internally" in failed.value.message

@@ -13,7 +13,7 @@ Stack configuration:
     pulumi config set buildId build-1
     pulumi config set apiKeySecretArn arn:aws:secretsmanager:...   # used by the worker
 
-`temporal:*` settings are how Pulumi reaches Temporal; the worker gets the same address
+Pulumi reaches Temporal with the `temporal:*` settings. The worker gets the same address
 and namespace through its environment, and its API key from the Secrets Manager secret.
 """
 

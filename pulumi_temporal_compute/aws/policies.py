@@ -12,8 +12,8 @@ from typing import Any
 
 POLICY_VERSION = "2012-10-17"
 
-# What Temporal needs on the function: GetFunction when it validates the
-# configuration, InvokeFunction when it starts a worker. Nothing else.
+# The actions Temporal needs on the function: GetFunction when it validates the
+# configuration, and InvokeFunction when it starts a worker. Nothing else.
 INVOKE_ACTIONS = ("lambda:GetFunction", "lambda:InvokeFunction")
 
 _QUALIFIER = re.compile(r"^(arn:[^:]+:lambda:[^:]+:\d{12}:function:[^:]+)(:[^:]+)?$")

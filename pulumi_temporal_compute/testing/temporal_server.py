@@ -178,7 +178,7 @@ class TemporalDevServer:
         without it the state lives in memory. ``namespaces`` are created at start, and the
         first one is :attr:`namespace`. ``extra_dynamic_config`` maps dynamic-config keys to
         JSON values and overrides the defaults. Logs go to ``state_dir/temporal-server.log``.
-        Raises ``RuntimeError`` naming that log when the server exits or does not answer
+        Raises ``RuntimeError`` naming that log when the server exits or does not respond
         within ``timeout`` seconds.
         """
         server = cls(

@@ -3,11 +3,11 @@
     python3 dev.py demo     # or: python -m pulumi_temporal_compute.testing.walkthrough
 
 Starts an AWS emulator and a Temporal dev server with serverless workers
-enabled, both on 127.0.0.1; creates a Lambda function and its IAM roles in the
-emulator; then drives `WorkerDeploymentVersionComputeConfig`'s provider through
-the real Pulumi dynamic-provider server (`python -m pulumi.dynamic`) the way
-`pulumi up`, `pulumi preview`, `pulumi refresh` and `pulumi destroy` do. It
-prints what each step did and stops both servers at the end.
+enabled, both on 127.0.0.1, and creates a Lambda function and its IAM roles in
+the emulator. Then it drives `WorkerDeploymentVersionComputeConfig`'s provider
+through the real Pulumi dynamic-provider server (`python -m pulumi.dynamic`)
+the way `pulumi up`, `pulumi preview`, `pulumi refresh` and `pulumi destroy`
+do. It prints and checks what each step did, and stops both servers at the end.
 """
 
 from __future__ import annotations
