@@ -38,7 +38,12 @@ def test_hundred_versions_then_limit(
         cwd=tmp_path,
         log_dir=tmp_path / "logs",
         project="tests",
-        stack_config={"temporal:address": limited_server.address},
+        # Parallel creates meet the server's per-deployment rate limit. On a loaded 2-CPU
+        # machine 30 s of retries (the default) was once not enough for all of them.
+        stack_config={
+            "temporal:address": limited_server.address,
+            "temporal:retryTimeoutSeconds": "120",
+        },
         env=aws.aws_env(),
     ) as process:
         session = EngineSession(process, ComputeConfigProvider())
