@@ -39,7 +39,7 @@ def test_hundred_versions_then_limit(
         log_dir=tmp_path / "logs",
         project="tests",
         # Parallel creates meet the server's per-deployment rate limit. On a loaded 2-CPU
-        # machine 30 s of retries (the default) was once not enough for all of them.
+        # machine the default 30 s of retries may not be enough for all of them.
         stack_config={
             "temporal:address": limited_server.address,
             "temporal:retryTimeoutSeconds": "120",
